@@ -1,0 +1,85 @@
+# dumpable-kernel: a crash-dump lab for Linux on arm64 (Raspberry Pi 4), run under QEMU.
+#
+#   make demo    build everything, run case 1 (NULL dereference), show the dump
+#   make test    unit tests, then end-to-end tests that boot the lab
+#   make deps    install the Debian packages the lab needs (run by both)
+#
+# Outputs go to build/; the kernel build is cached in ~/.cache/dumpable-kernel.
+
+B := build
+CROSS := aarch64-linux-gnu-
+CFLAGS ?= -O2 -g
+WARN := -Wall -Wextra -Werror=implicit-function-declaration
+INC := -Ikernel/src/include/uapi
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+P4NI9_SRC := tools/p4ni9/cases.c tools/p4ni9/cli.c
+SAVE_SRC := tools/kdump-save/config.c tools/common/kdumpfmt.c
+HDRS := $(wildcard tools/*/*.h) kernel/src/include/uapi/linux/p4ni9.h
+
+.PHONY: all demo test unit e2e deps tools host-tools target-tools kernel images clean help
+
+all: target-tools host-tools
+
+help:
+	@sed -n '2,8s/^# \{0,1\}//p' Makefile
+
+deps:
+	@sh lab/deps
+
+# Target tools: static, for arm64.
+target-tools: $(B)/arm64/p4ni9 $(B)/arm64/kdump-save
+
+$(B)/arm64/p4ni9: $(P4NI9_SRC) tools/p4ni9/main.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CROSS)gcc $(CFLAGS) $(WARN) $(INC) -static -o $@ $(P4NI9_SRC) tools/p4ni9/main.c
+
+$(B)/arm64/kdump-save: $(SAVE_SRC) tools/kdump-save/main.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CROSS)gcc $(CFLAGS) $(WARN) -static -o $@ $(SAVE_SRC) tools/kdump-save/main.c
+
+# Host tools: the lab reads the case table and checks dumps with these.
+host-tools: $(B)/host/p4ni9 $(B)/host/dumpcheck
+
+$(B)/host/p4ni9: $(P4NI9_SRC) tools/p4ni9/main.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) $(INC) -o $@ $(P4NI9_SRC) tools/p4ni9/main.c
+
+$(B)/host/dumpcheck: tools/dumpcheck/dumpcheck.c tools/common/kdumpfmt.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) -o $@ tools/dumpcheck/dumpcheck.c tools/common/kdumpfmt.c
+
+# Unit tests: plain and under ASan/UBSan.
+UNIT := $(B)/unit/test_p4ni9 $(B)/unit/test_kdump_save $(B)/unit/test_kdumpfmt
+UNIT_SAN := $(UNIT:%=%-san)
+
+$(B)/unit/test_p4ni9 $(B)/unit/test_p4ni9-san: tests/unit/test_p4ni9.c $(P4NI9_SRC)
+$(B)/unit/test_kdump_save $(B)/unit/test_kdump_save-san: tests/unit/test_kdump_save.c tools/kdump-save/config.c
+$(B)/unit/test_kdumpfmt $(B)/unit/test_kdumpfmt-san: tests/unit/test_kdumpfmt.c tools/common/kdumpfmt.c
+
+$(UNIT): $(HDRS) tests/unit/tap.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) $(INC) -Itools -o $@ $(filter %.c,$^)
+
+$(UNIT_SAN): $(HDRS) tests/unit/tap.h
+	@mkdir -p $(@D)
+	$(CC) -O1 -g $(SAN) $(WARN) $(INC) -Itools -o $@ $(filter %.c,$^)
+
+unit: $(UNIT) $(UNIT_SAN) $(B)/host/p4ni9
+	@sh tests/run unit
+
+e2e: deps
+	@sh tests/e2e/run
+
+test: deps
+	@$(MAKE) --no-print-directory unit
+	@sh tests/e2e/run
+
+demo: deps
+	@./dumpable run null-deref
+
+kernel images:
+	@./dumpable build
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kdump-save: runs in the capture kernel and saves the crashed kernel's
+ * memory (/proc/vmcore) with makedumpfile, plus its kernel log, in Debian's
+ * kdump-tools layout:
+ *
+ *   <dir>/<YYYYMMDDHHMM>/dump.<YYYYMMDDHHMM>    kdump-compressed, -d 31 -c
+ *   <dir>/<YYYYMMDDHHMM>/dmesg.<YYYYMMDDHHMM>   makedumpfile --dump-dmesg
+ *
+ * Then it reboots (or powers off). It is meant to be /init of the capture
+ * initramfs; as PID 1 it reads its settings from kdump.* kernel parameters.
+ * Whatever fails, it says so on the console and still reboots: it never hangs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "../common/kdumpfmt.h"
+
+#define MNT "/mnt/dump"
+
+static struct timespec t0;
+static struct save_config cfg;
+static time_t deadline;
+
+static double elapsed(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) / 1e9;
+}
+
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("kdump-save: [%6.2f] ", elapsed());
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+static void usage(FILE *out)
+{
+	fputs("usage: kdump-save [--SETTING=VALUE]...\n"
+	      "\n"
+	      "Saves /proc/vmcore in the capture kernel with makedumpfile (-c -d LEVEL)\n"
+	      "and its kernel log (--dump-dmesg) as DIR/<YYYYMMDDHHMM>/dump.<stamp> and\n"
+	      "dmesg.<stamp> (mode 0600) on DEVICE, then reboots or powers off.\n"
+	      "As PID 1 (the capture initramfs's /init) it takes the same settings\n"
+	      "from the kernel command line as kdump.SETTING=VALUE.\n"
+	      "\n"
+	      "settings (default):\n"
+	      "  device        block device of the dump file system (/dev/vda);\n"
+	      "                'none': DIR is already mounted, use it as is\n"
+	      "  fstype        its file system (ext4)\n"
+	      "  dir           directory on it (/var/crash)\n"
+	      "  level         makedumpfile dump level, 0-31 (31)\n"
+	      "  timeout       seconds for the whole save, then give up (600)\n"
+	      "  after         reboot, poweroff or none (reboot)\n"
+	      "  vmcore        what to save (/proc/vmcore)\n"
+	      "  makedumpfile  the program (/usr/bin/makedumpfile)\n"
+	      "\n"
+	      "exit status (when not PID 1 and after=none): 0 saved, 1 failed, 2 usage\n",
+	      out);
+}
+
+/* Runs argv, waiting at most until the deadline. Returns its exit status or -1. */
+static int run(char *const argv[])
+{
+	int status;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		say("cannot fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		execv(argv[0], argv);
+		fprintf(stderr, "kdump-save: cannot run %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	for (;;) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+
+		if (r == pid)
+			break;
+		if (r < 0 && errno != EINTR) {
+			say("waitpid: %s", strerror(errno));
+			return -1;
+		}
+		if (time(NULL) > deadline) {
+			say("%s still running after the %d s timeout: killing it", argv[0],
+			    cfg.timeout);
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			return -1;
+		}
+		usleep(50000);
+	}
+	if (WIFSIGNALED(status)) {
+		say("%s killed by signal %d", argv[0], WTERMSIG(status));
+		return -1;
+	}
+	return WEXITSTATUS(status);
+}
+
+static void mount_basics(void)
+{
+	mkdir("/proc", 0755);
+	mkdir("/sys", 0755);
+	mkdir("/dev", 0755);
+	if (mount("proc", "/proc", "proc", 0, NULL) && errno != EBUSY)
+		say("mount /proc: %s", strerror(errno));
+	if (mount("sysfs", "/sys", "sysfs", 0, NULL) && errno != EBUSY)
+		say("mount /sys: %s", strerror(errno));
+	if (mount("devtmpfs", "/dev", "devtmpfs", 0, NULL) && errno != EBUSY)
+		say("mount /dev: %s", strerror(errno));
+}
+
+static int mount_target(char *root, size_t len)
+{
+	struct stat st;
+	int i;
+
+	if (!strcmp(cfg.device, "none")) {
+		snprintf(root, len, "%s", "");
+		return 0;
+	}
+	for (i = 0; stat(cfg.device, &st); i++) {
+		if (i == 100) {
+			say("FAILED: no dump device %s after 10 s", cfg.device);
+			return -1;
+		}
+		usleep(100000);
+	}
+	mkdir("/mnt", 0755);
+	mkdir(MNT, 0700);
+	if (mount(cfg.device, MNT, cfg.fstype, 0, NULL)) {
+		say("FAILED: cannot mount %s (%s) on %s: %s", cfg.device, cfg.fstype, MNT,
+		    strerror(errno));
+		return -1;
+	}
+	snprintf(root, len, "%s", MNT);
+	return 0;
+}
+
+/* mkdir -p */
+static int mkdirs(const char *path)
+{
+	char buf[512], *p;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0700) && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(buf, 0700) && errno != EEXIST ? -1 : 0;
+}
+
+static int save(void)
+{
+	char root[160], top[320], dir[400], stamp[16], dump[480], tmp[480], dmesg[480];
+	char level[8], err[256];
+	struct kdump_info info;
+	struct statvfs sv;
+	int i, rc;
+
+	if (access(cfg.vmcore, R_OK)) {
+		say("FAILED: %s: %s (is this the capture kernel?)", cfg.vmcore, strerror(errno));
+		return -1;
+	}
+	if (mount_target(root, sizeof(root)))
+		return -1;
+	snprintf(top, sizeof(top), "%s%s", root, cfg.dir);
+	if (mkdirs(top)) {
+		say("FAILED: cannot create %s: %s", top, strerror(errno));
+		return -1;
+	}
+	save_stamp(time(NULL), stamp, sizeof(stamp));
+	snprintf(dir, sizeof(dir), "%s/%s", top, stamp);
+	for (i = 1; mkdir(dir, 0700); i++) {
+		if (errno != EEXIST || i > 99) {
+			say("FAILED: cannot create %s: %s", dir, strerror(errno));
+			return -1;
+		}
+		snprintf(dir, sizeof(dir), "%s/%s-%d", top, stamp, i);
+	}
+	if (!statvfs(dir, &sv))
+		say("%s: %llu MiB free", dir,
+		    (unsigned long long)sv.f_bavail * sv.f_frsize >> 20);
+
+	snprintf(dump, sizeof(dump), "%s/dump.%s", dir, stamp);
+	snprintf(tmp, sizeof(tmp), "%s/dump-incomplete", dir);
+	snprintf(dmesg, sizeof(dmesg), "%s/dmesg.%s", dir, stamp);
+	snprintf(level, sizeof(level), "%d", cfg.level);
+
+	say("saving dmesg: makedumpfile --dump-dmesg %s", cfg.vmcore);
+	{
+		char *argv[] = { cfg.makedumpfile, "--dump-dmesg", cfg.vmcore, dmesg, NULL };
+
+		rc = run(argv);
+		if (rc)
+			say("WARNING: makedumpfile --dump-dmesg failed (exit %d); going on", rc);
+		else
+			chmod(dmesg, 0600);
+	}
+
+	say("saving dump: makedumpfile -c -d %d %s", cfg.level, cfg.vmcore);
+	{
+		char *argv[] = { cfg.makedumpfile, "-c", "-d", level, cfg.vmcore, tmp, NULL };
+
+		rc = run(argv);
+	}
+	if (rc) {
+		say("FAILED: makedumpfile exit %d (disk full? see its messages above)", rc);
+		unlink(tmp);
+		return -1;
+	}
+	sync();
+	if (kdump_check_path(tmp, &info, err, sizeof(err))) {
+		say("FAILED: makedumpfile said it succeeded but the dump is not whole: %s", err);
+		return -1;
+	}
+	chmod(tmp, 0600);
+	if (rename(tmp, dump)) {
+		say("FAILED: rename %s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	sync();
+	say("saved %s (%llu bytes, %llu pages, kernel %s)", dump,
+	    (unsigned long long)info.file_size, (unsigned long long)info.pages, info.release);
+	return 0;
+}
+
+static void finish(int ok)
+{
+	int pid1 = getpid() == 1;
+
+	sync();
+	if (pid1 && strcmp(cfg.device, "none"))
+		umount(MNT);
+	if (cfg.after == AFTER_NONE) {
+		say("done (%s)", ok ? "saved" : "FAILED");
+		if (!pid1)
+			exit(ok ? 0 : 1);
+		for (;;)
+			pause();
+	}
+	say("%s", cfg.after == AFTER_POWEROFF ? "powering off" : "rebooting");
+	sync();
+	reboot(cfg.after == AFTER_POWEROFF ? RB_POWER_OFF : RB_AUTOBOOT);
+	say("reboot: %s", strerror(errno));
+	if (!pid1)
+		exit(1);
+	for (;;)
+		pause();
+}
+
+int main(int argc, char **argv)
+{
+	char err[256];
+	int i, ok;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	save_config_defaults(&cfg);
+	umask(077);
+	if (getpid() == 1) {
+		char cmdline[4096] = "";
+		FILE *f;
+
+		mount_basics();
+		f = fopen("/proc/cmdline", "r");
+		if (f) {
+			size_t n = fread(cmdline, 1, sizeof(cmdline) - 1, f);
+
+			cmdline[n] = '\0';
+			fclose(f);
+		}
+		if (save_config_cmdline(&cfg, cmdline, err, sizeof(err)))
+			say("ignoring kernel parameters: %s", err);
+	}
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage(stdout);
+			return 0;
+		}
+		if (strncmp(argv[i], "--", 2) || save_config_set(&cfg, argv[i] + 2, err, sizeof(err))) {
+			fprintf(stderr, "kdump-save: %s\n",
+				strncmp(argv[i], "--", 2) ? "expected --SETTING=VALUE" : err);
+			if (getpid() != 1) {
+				usage(stderr);
+				return 2;
+			}
+		}
+	}
+	deadline = time(NULL) + cfg.timeout;
+	say("capture kernel up: saving %s to %s:%s", cfg.vmcore, cfg.device, cfg.dir);
+	ok = save() == 0;
+	finish(ok);
+	return ok ? 0 : 1;
+}

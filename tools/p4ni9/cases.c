@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The p4ni9 cases: one row each. See cases.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cases.h"
+
+#define SYSCTL(name) "/proc/sys/kernel/" name
+
+const struct p4ni9_row p4ni9_cases[P4NI9_NR_CASES] = {
+	[P4NI9_PANIC] = {
+		.nr = P4NI9_PANIC, .name = "panic",
+		.what = "calls panic()",
+		.dump_via = "panic -> crash kexec",
+		.outcome = OUTCOME_DUMP,
+		.expect = "Kernel panic - not syncing: p4ni9(): no reason for this panic",
+		.verdict = "panic",
+	},
+	[P4NI9_NULL_DEREF] = {
+		.nr = P4NI9_NULL_DEREF, .name = "null-deref",
+		.what = "reads through a NULL pointer",
+		.dump_via = "oops -> panic_on_oops=1",
+		.outcome = OUTCOME_DUMP,
+		.expect = "Unable to handle kernel NULL pointer dereference at virtual address 0000000000000000",
+		.verdict = "null-deref",
+		.settings = { { SYSCTL("panic_on_oops"), "1" } },
+	},
+	[P4NI9_LOCK_UNLOCK] = {
+		.nr = P4NI9_LOCK_UNLOCK, .name = "lock-unlock",
+		.what = "takes and releases a spinlock (the harmless control)",
+		.dump_via = "none: returns 0",
+		.outcome = OUTCOME_SURVIVED,
+		.expect = "",
+		.verdict = "none",
+	},
+	[P4NI9_LEAK_LOCK] = {
+		.nr = P4NI9_LEAK_LOCK, .name = "leak-lock",
+		.what = "returns to user space holding a spinlock",
+		.dump_via = "scheduling while atomic -> panic_on_warn=1",
+		.outcome = OUTCOME_DUMP,
+		.expect = "BUG: scheduling while atomic",
+		.verdict = "scheduling-while-atomic",
+		.settings = { { SYSCTL("panic_on_warn"), "1" } },
+	},
+	[P4NI9_DOUBLE_LOCK] = {
+		.nr = P4NI9_DOUBLE_LOCK, .name = "double-lock",
+		.what = "takes the same spinlock twice, IRQs on",
+		.dump_via = "soft lockup detector -> softlockup_panic=1",
+		.outcome = OUTCOME_DUMP,
+		.expect = "soft lockup - CPU#",
+		.verdict = "soft-lockup",
+		.settings = {
+			{ SYSCTL("watchdog_thresh"), "5" },
+			{ SYSCTL("softlockup_panic"), "1" },
+			{ SYSCTL("soft_watchdog"), "1" },
+		},
+	},
+	[P4NI9_DOUBLE_LOCK_IRQOFF] = {
+		.nr = P4NI9_DOUBLE_LOCK_IRQOFF, .name = "double-lock-irqoff",
+		.what = "takes the same spinlock twice with IRQs disabled",
+		.dump_via = "RCU stall seen by another CPU -> panic_on_rcu_stall=1",
+		.outcome = OUTCOME_DUMP,
+		.expect = "detected stalls on CPUs/tasks",
+		.verdict = "hard-lockup",
+		.settings = {
+			{ "/sys/module/rcupdate/parameters/rcu_cpu_stall_timeout", "5" },
+			{ SYSCTL("panic_on_rcu_stall"), "1" },
+		},
+		.min_cpus = 2,
+	},
+};
+
+const struct p4ni9_row *p4ni9_case_lookup(const char *arg)
+{
+	char *end;
+	long nr;
+	int i;
+
+	if (!arg || !*arg)
+		return NULL;
+	nr = strtol(arg, &end, 10);
+	if (*end == '\0') {
+		if (nr < 0 || nr >= P4NI9_NR_CASES)
+			return NULL;
+		return &p4ni9_cases[nr];
+	}
+	for (i = 0; i < P4NI9_NR_CASES; i++)
+		if (strcmp(arg, p4ni9_cases[i].name) == 0)
+			return &p4ni9_cases[i];
+	return NULL;
+}
+
+const char *p4ni9_outcome_name(enum p4ni9_outcome o)
+{
+	return o == OUTCOME_DUMP ? "dump" : "survived";
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The table of p4ni9 cases as user space sees them: what each does, what
+ * turns it into a dump, and what the dump must show. The numbers and names
+ * come from the kernel's uapi header; everything else about a case is here,
+ * once. The lab reads it through `p4ni9 list --tsv`.
+ */
+#ifndef P4NI9_CASES_H
+#define P4NI9_CASES_H
+
+#include <linux/p4ni9.h>
+
+#define P4NI9_MAX_SETTINGS 4
+
+/* A file under /proc or /sys and the value that makes the case end in a dump. */
+struct p4ni9_setting {
+	const char *path;
+	const char *value;
+};
+
+enum p4ni9_outcome {
+	OUTCOME_DUMP,		/* the machine panics and kdump saves a dump */
+	OUTCOME_SURVIVED,	/* the call returns and the machine goes on */
+};
+
+struct p4ni9_row {
+	int nr;
+	const char *name;
+	const char *what;	/* what the kernel does */
+	const char *dump_via;	/* how a dump comes about */
+	enum p4ni9_outcome outcome;
+	const char *expect;	/* text the dump's kernel log must hold */
+	const char *verdict;	/* the triage verdict for its dump */
+	/* Settings that must hold for a dump (all of them). */
+	struct p4ni9_setting settings[P4NI9_MAX_SETTINGS];
+	int min_cpus;		/* fewer online CPUs than this: no dump (0: any) */
+};
+
+extern const struct p4ni9_row p4ni9_cases[P4NI9_NR_CASES];
+
+/* Case by number ("1") or name ("null-deref"); NULL if there is none. */
+const struct p4ni9_row *p4ni9_case_lookup(const char *arg);
+const char *p4ni9_outcome_name(enum p4ni9_outcome o);
+
+#endif

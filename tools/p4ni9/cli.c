@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: GPL-2.0
+/* p4ni9: command line, messages and machine state, kept apart from main() for tests. */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+const char p4ni9_usage[] =
+	"usage: p4ni9 list [--tsv]\n"
+	"       p4ni9 status\n"
+	"       p4ni9 arm CASE\n"
+	"       p4ni9 [trigger] CASE [--arm] [--force] [--yes]\n"
+	"       p4ni9 raw N\n"
+	"\n"
+	"Makes this kernel fail on purpose with the p4ni9(2) system call, so that\n"
+	"kdump captures a dump. CASE is a number or a name from `p4ni9 list`.\n"
+	"\n"
+	"  list      the cases: number, name, what happens, what makes a dump\n"
+	"            (--tsv: tab-separated, with expectations, for scripts)\n"
+	"  status    is a crash kernel loaded, and will each case end in a dump\n"
+	"            with the settings as they are now\n"
+	"  arm CASE  write the settings that make CASE end in a dump\n"
+	"  CASE      trigger it. Refused when no crash kernel is loaded (the machine\n"
+	"            would crash with nothing saved) unless --force. Asks for\n"
+	"            confirmation on a terminal; elsewhere needs --yes.\n"
+	"            --arm writes the case's settings first. lock-unlock is harmless\n"
+	"            and needs neither --force nor --yes.\n"
+	"  raw N     call p4ni9(N) for any int N, no checks: tests the kernel's own\n"
+	"            argument and privilege checks. It crashes the machine for a\n"
+	"            valid N.\n"
+	"\n"
+	"Needs CAP_SYS_BOOT in the initial user namespace (root outside containers).\n"
+	"\n"
+	"exit status:\n"
+	"  0  done; for a case, the system call returned 0\n"
+	"  1  another error (a setting could not be written, I/O)\n"
+	"  2  bad command line or unknown case\n"
+	"  3  refused: no crash kernel loaded, or not confirmed\n"
+	"  4  this kernel has no p4ni9 system call (not patched, or CONFIG_P4NI9=n)\n"
+	"  5  the kernel said EPERM: the caller lacks CAP_SYS_BOOT\n"
+	"  6  the kernel said EINVAL: no such case\n";
+
+static bool parse_int(const char *s, int *v)
+{
+	char *end;
+	long long n;
+
+	if (!*s || isspace((unsigned char)*s))
+		return false;
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (errno || *end || n < INT_MIN || n > INT_MAX)
+		return false;
+	*v = (int)n;
+	return true;
+}
+
+static bool is_option(const char *a)
+{
+	/* "-1" is a number for `raw`, not an option. */
+	return a[0] == '-' && !isdigit((unsigned char)a[1]);
+}
+
+int p4ni9_parse(int argc, char **argv, struct p4ni9_opts *o, FILE *err)
+{
+	const char *pos[2] = { NULL, NULL };
+	int npos = 0, i;
+
+	memset(o, 0, sizeof(*o));
+	o->cmd = CMD_HELP;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (is_option(a)) {
+			if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+				o->cmd = CMD_HELP;
+				return EXIT_OK;
+			} else if (!strcmp(a, "--tsv")) {
+				o->tsv = true;
+			} else if (!strcmp(a, "--force")) {
+				o->force = true;
+			} else if (!strcmp(a, "--yes") || !strcmp(a, "-y")) {
+				o->yes = true;
+			} else if (!strcmp(a, "--arm")) {
+				o->arm = true;
+			} else {
+				fprintf(err, "p4ni9: unknown option '%s' (see p4ni9 --help)\n", a);
+				return EXIT_USAGE;
+			}
+			continue;
+		}
+		if (npos == 2) {
+			fprintf(err, "p4ni9: unexpected argument '%s' (see p4ni9 --help)\n", a);
+			return EXIT_USAGE;
+		}
+		pos[npos++] = a;
+	}
+	if (npos == 0) {
+		fprintf(err, "p4ni9: no command (see p4ni9 --help)\n");
+		return EXIT_USAGE;
+	}
+
+	if (!strcmp(pos[0], "list") || !strcmp(pos[0], "status")) {
+		o->cmd = pos[0][0] == 'l' ? CMD_LIST : CMD_STATUS;
+		if (npos > 1) {
+			fprintf(err, "p4ni9: '%s' takes no argument\n", pos[0]);
+			return EXIT_USAGE;
+		}
+	} else if (!strcmp(pos[0], "raw")) {
+		o->cmd = CMD_RAW;
+		if (npos < 2 || !parse_int(pos[1], &o->raw)) {
+			fprintf(err, "p4ni9: raw needs an int (%d..%d), got '%s'\n",
+				INT_MIN, INT_MAX, npos < 2 ? "" : pos[1]);
+			return EXIT_USAGE;
+		}
+	} else {
+		const char *arg = pos[0];
+
+		o->cmd = CMD_TRIGGER;
+		if (!strcmp(pos[0], "arm") || !strcmp(pos[0], "trigger")) {
+			o->cmd = pos[0][0] == 'a' ? CMD_ARM : CMD_TRIGGER;
+			if (npos < 2) {
+				fprintf(err, "p4ni9: '%s' needs a CASE\n", pos[0]);
+				return EXIT_USAGE;
+			}
+			arg = pos[1];
+		} else if (npos > 1) {
+			fprintf(err, "p4ni9: unexpected argument '%s' (see p4ni9 --help)\n", pos[1]);
+			return EXIT_USAGE;
+		}
+		o->c = p4ni9_case_lookup(arg);
+		if (!o->c) {
+			fprintf(err, "p4ni9: no case '%s': cases are 0-%d or their names (p4ni9 list)\n",
+				arg, P4NI9_NR_CASES - 1);
+			return EXIT_USAGE;
+		}
+	}
+	if ((o->force || o->yes || o->arm) && o->cmd != CMD_TRIGGER) {
+		fprintf(err, "p4ni9: --force, --yes and --arm go with a CASE to trigger\n");
+		return EXIT_USAGE;
+	}
+	if (o->tsv && o->cmd != CMD_LIST) {
+		fprintf(err, "p4ni9: --tsv goes with list\n");
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+const char *p4ni9_strerror(int err)
+{
+	switch (err) {
+	case 0:
+		return "returned 0";
+	case ENOSYS:
+		return "this kernel has no p4ni9 system call (not patched, or CONFIG_P4NI9=n)";
+	case EPERM:
+		return "permission denied: p4ni9 needs CAP_SYS_BOOT in the initial user namespace";
+	case EINVAL:
+		return "invalid argument: the kernel knows no such case";
+	default:
+		return strerror(err);
+	}
+}
+
+int p4ni9_exit_code(int err)
+{
+	switch (err) {
+	case 0:
+		return EXIT_OK;
+	case ENOSYS:
+		return EXIT_ENOSYS;
+	case EPERM:
+		return EXIT_EPERM;
+	case EINVAL:
+		return EXIT_EINVAL;
+	default:
+		return EXIT_FAIL;
+	}
+}
+
+void p4ni9_list(FILE *out, bool tsv)
+{
+	int i, j;
+
+	if (tsv)
+		fprintf(out, "nr\tname\toutcome\tverdict\tmin_cpus\tsettings\texpect\n");
+	else
+		fprintf(out, "%-2s  %-18s  %-52s  %s\n", "nr", "name", "what happens",
+			"what makes a dump");
+	for (i = 0; i < P4NI9_NR_CASES; i++) {
+		const struct p4ni9_row *c = &p4ni9_cases[i];
+
+		if (!tsv) {
+			fprintf(out, "%-2d  %-18s  %-52s  %s\n", c->nr, c->name, c->what,
+				c->dump_via);
+			continue;
+		}
+		fprintf(out, "%d\t%s\t%s\t%s\t%d\t", c->nr, c->name,
+			p4ni9_outcome_name(c->outcome), c->verdict, c->min_cpus);
+		for (j = 0; j < P4NI9_MAX_SETTINGS && c->settings[j].path; j++)
+			fprintf(out, "%s%s=%s", j ? "," : "", c->settings[j].path,
+				c->settings[j].value);
+		fprintf(out, "%s\t%s\n", j ? "" : "-", c->expect);
+	}
+}
+
+static int read_file(const char *root, const char *path, char *buf, size_t len)
+{
+	char full[512];
+	FILE *f;
+	size_t n;
+
+	snprintf(full, sizeof(full), "%s%s", root, path);
+	f = fopen(full, "r");
+	if (!f)
+		return -1;
+	n = fread(buf, 1, len - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	return 0;
+}
+
+/* "0-3,5" -> 5 */
+static int count_cpus(const char *list)
+{
+	const char *p = list;
+	int n = 0;
+
+	while (*p) {
+		char *end;
+		long a = strtol(p, &end, 10), b;
+
+		if (end == p)
+			return -1;
+		b = a;
+		if (*end == '-') {
+			p = end + 1;
+			b = strtol(p, &end, 10);
+			if (end == p || b < a)
+				return -1;
+		}
+		n += (int)(b - a + 1);
+		p = end;
+		if (*p == ',')
+			p++;
+		else if (*p)
+			return -1;
+	}
+	return n;
+}
+
+void p4ni9_read_state(const char *root, struct p4ni9_state *st)
+{
+	char buf[256], full[512];
+	FILE *f;
+
+	st->crash_loaded = -1;
+	if (!read_file(root, "/sys/kernel/kexec_crash_loaded", buf, sizeof(buf)))
+		st->crash_loaded = atoi(buf) ? 1 : 0;
+	st->online_cpus = -1;
+	if (!read_file(root, "/sys/devices/system/cpu/online", buf, sizeof(buf)))
+		st->online_cpus = count_cpus(buf);
+
+	/* Syscall 451 is another call on other kernels: look for ours by name. */
+	st->has_p4ni9 = false;
+	st->kallsyms_read = false;
+	snprintf(full, sizeof(full), "%s/proc/kallsyms", root);
+	f = fopen(full, "r");
+	if (f) {
+		char line[512];
+
+		st->kallsyms_read = true;
+		while (fgets(line, sizeof(line), f)) {
+			char *sym = strrchr(line, ' ');
+			size_t n;
+
+			if (!sym)
+				continue;
+			sym++;
+			n = strcspn(sym, "\t\n");
+			sym[n] = '\0';
+			if (n >= 9 && !strcmp(sym + n - 9, "sys_p4ni9")) {
+				st->has_p4ni9 = true;
+				break;
+			}
+		}
+		fclose(f);
+	}
+}
+
+bool p4ni9_will_dump(const char *root, const struct p4ni9_state *st,
+		     const struct p4ni9_row *c, char *why, size_t whylen)
+{
+	char buf[64];
+	int j;
+
+	if (c->outcome != OUTCOME_DUMP) {
+		snprintf(why, whylen, "harmless: returns 0");
+		return false;
+	}
+	if (st->crash_loaded != 1) {
+		snprintf(why, whylen, "no crash kernel loaded");
+		return false;
+	}
+	if (c->min_cpus && st->online_cpus >= 0 && st->online_cpus < c->min_cpus) {
+		snprintf(why, whylen, "needs %d online CPUs, %d online: it would hang",
+			 c->min_cpus, st->online_cpus);
+		return false;
+	}
+	for (j = 0; j < P4NI9_MAX_SETTINGS && c->settings[j].path; j++) {
+		const struct p4ni9_setting *s = &c->settings[j];
+
+		if (read_file(root, s->path, buf, sizeof(buf))) {
+			snprintf(why, whylen, "%s is missing", s->path);
+			return false;
+		}
+		if (strcmp(buf, s->value)) {
+			snprintf(why, whylen, "%s is %s, needs %s (p4ni9 arm %s)",
+				 s->path, buf, s->value, c->name);
+			return false;
+		}
+	}
+	snprintf(why, whylen, "%s", c->dump_via);
+	return true;
+}
+
+void p4ni9_status(FILE *out, const char *root, const struct p4ni9_state *st)
+{
+	char why[256];
+	int i;
+
+	fprintf(out, "crash kernel: %s\n",
+		st->crash_loaded == 1 ? "loaded" :
+		st->crash_loaded == 0 ? "not loaded (kexec -p)" :
+		"unknown (no /sys/kernel/kexec_crash_loaded: kernel without kexec?)");
+	fprintf(out, "p4ni9 system call: %s\n",
+		st->has_p4ni9 ? "present" :
+		st->kallsyms_read ? "missing (kernel not patched, or CONFIG_P4NI9=n)" :
+		"unknown (/proc/kallsyms unreadable)");
+	if (st->online_cpus >= 0)
+		fprintf(out, "online CPUs: %d\n", st->online_cpus);
+	fprintf(out, "\n%-2s  %-18s  %-5s  %s\n", "nr", "name", "dump?", "why");
+	for (i = 0; i < P4NI9_NR_CASES; i++) {
+		const struct p4ni9_row *c = &p4ni9_cases[i];
+		bool yes = p4ni9_will_dump(root, st, c, why, sizeof(why));
+
+		fprintf(out, "%-2d  %-18s  %-5s  %s\n", c->nr, c->name,
+			c->outcome != OUTCOME_DUMP ? "-" : yes ? "yes" : "NO", why);
+	}
+}
+
+int p4ni9_arm(const char *root, const struct p4ni9_row *c, FILE *err)
+{
+	char full[512];
+	int j;
+
+	for (j = 0; j < P4NI9_MAX_SETTINGS && c->settings[j].path; j++) {
+		const struct p4ni9_setting *s = &c->settings[j];
+		FILE *f;
+		int e = 0;
+
+		snprintf(full, sizeof(full), "%s%s", root, s->path);
+		f = fopen(full, "w");
+		if (!f) {
+			e = errno;
+		} else {
+			if (fprintf(f, "%s\n", s->value) < 0)
+				e = errno;
+			if (fclose(f) && !e)
+				e = errno;
+		}
+		if (e) {
+			fprintf(err, "p4ni9: cannot set %s to %s: %s\n", s->path, s->value,
+				strerror(e));
+			return e;
+		}
+		fprintf(err, "p4ni9: %s = %s\n", s->path, s->value);
+	}
+	return 0;
+}
