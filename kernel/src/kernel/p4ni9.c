@@ -61,12 +61,12 @@ static noinline void p4ni9_double_lock_irqoff(void)
 	spin_lock(&p4ni9_lock);
 }
 
-struct p4ni9_case {
+struct p4ni9_action {
 	const char *name;
 	void (*action)(void);
 };
 
-static const struct p4ni9_case p4ni9_cases[] = {
+static const struct p4ni9_action p4ni9_cases[] = {
 	[P4NI9_PANIC]			= { "panic", p4ni9_panic },
 	[P4NI9_NULL_DEREF]		= { "null-deref", p4ni9_null_deref },
 	[P4NI9_LOCK_UNLOCK]		= { "lock-unlock", p4ni9_lock_unlock },
