@@ -17,7 +17,7 @@ P4NI9_SRC := tools/p4ni9/cases.c tools/p4ni9/cli.c
 SAVE_SRC := tools/kdump-save/config.c tools/common/kdumpfmt.c
 HDRS := $(wildcard tools/*/*.h) kernel/src/include/uapi/linux/p4ni9.h
 
-.PHONY: all demo test unit e2e deps tools host-tools target-tools kernel images clean help
+.PHONY: all demo test unit e2e deps host-tools target-tools kernel images clean help
 
 all: target-tools host-tools
 
@@ -65,15 +65,18 @@ $(UNIT_SAN): $(HDRS) tests/unit/tap.h
 	@mkdir -p $(@D)
 	$(CC) -O1 -g $(SAN) $(WARN) $(INC) -Itools -o $@ $(filter %.c,$^)
 
-unit: $(UNIT) $(UNIT_SAN) $(B)/host/p4ni9
+unit: $(UNIT) $(UNIT_SAN) host-tools
 	@sh tests/run unit
 
 e2e: deps
-	@sh tests/e2e/run
+	@./dumpable build
+	@sh tests/run e2e
 
+# Everything: build (the kernel is cached), unit tests, then the lab.
 test: deps
-	@$(MAKE) --no-print-directory unit
-	@sh tests/e2e/run
+	@./dumpable build
+	@$(MAKE) --no-print-directory $(UNIT) $(UNIT_SAN) host-tools
+	@sh tests/run all
 
 demo: deps
 	@./dumpable run null-deref
