@@ -39,7 +39,7 @@ $(B)/arm64/kdump-save: $(SAVE_SRC) tools/kdump-save/main.c $(HDRS)
 	$(CROSS)gcc $(CFLAGS) $(WARN) -static -o $@ $(SAVE_SRC) tools/kdump-save/main.c
 
 # Host tools: the lab reads the case table and checks dumps with these.
-host-tools: $(B)/host/p4ni9 $(B)/host/dumpcheck
+host-tools: $(B)/host/p4ni9 $(B)/host/dumpcheck $(B)/host/triage
 
 $(B)/host/p4ni9: $(P4NI9_SRC) tools/p4ni9/main.c $(HDRS)
 	@mkdir -p $(@D)
@@ -48,6 +48,32 @@ $(B)/host/p4ni9: $(P4NI9_SRC) tools/p4ni9/main.c $(HDRS)
 $(B)/host/dumpcheck: tools/dumpcheck/dumpcheck.c tools/common/kdumpfmt.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(WARN) -o $@ tools/dumpcheck/dumpcheck.c tools/common/kdumpfmt.c
+
+# triage: reads vmcores with libkdumpfile, vmlinux with libelf/libdw.
+TRIAGE_SRC := tools/triage/analyze.c tools/triage/arch_arm64.c tools/triage/classify.c \
+	tools/triage/dump.c tools/triage/err.c tools/triage/printk.c tools/triage/report.c \
+	tools/triage/vmlinux.c tools/p4ni9/cases.c
+TRIAGE_PC := libkdumpfile libdw libelf
+TRIAGE_CFLAGS = $(shell pkg-config --cflags $(TRIAGE_PC))
+TRIAGE_LIBS = $(shell pkg-config --libs $(TRIAGE_PC))
+TRIAGE_UNIT := $(B)/unit/test_triage $(B)/unit/test_triage-san
+
+$(B)/host/triage: $(TRIAGE_SRC) tools/triage/main.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) $(INC) -Itools $(TRIAGE_CFLAGS) -o $@ $(TRIAGE_SRC) tools/triage/main.c $(TRIAGE_LIBS)
+
+$(B)/unit/test_triage: tests/unit/test_triage.c $(TRIAGE_SRC) $(HDRS) tests/unit/tap.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) $(INC) -Itools $(TRIAGE_CFLAGS) -o $@ $(filter %.c,$^) $(TRIAGE_LIBS)
+
+$(B)/unit/test_triage-san: tests/unit/test_triage.c $(TRIAGE_SRC) $(HDRS) tests/unit/tap.h
+	@mkdir -p $(@D)
+	$(CC) -O1 -g $(SAN) $(WARN) $(INC) -Itools $(TRIAGE_CFLAGS) -o $@ $(filter %.c,$^) $(TRIAGE_LIBS)
+
+# The fuzzer (clang's libFuzzer): tests/fuzz/run builds and runs it.
+$(B)/fuzz/fuzz_triage: tools/triage/fuzz_triage.c $(TRIAGE_SRC) $(HDRS)
+	@mkdir -p $(@D)
+	clang -O1 -g -fsanitize=fuzzer,address,undefined $(WARN) $(INC) -Itools $(TRIAGE_CFLAGS) -o $@ $(filter %.c,$^) $(TRIAGE_LIBS)
 
 # Unit tests: plain and under ASan/UBSan.
 UNIT := $(B)/unit/test_p4ni9 $(B)/unit/test_kdump_save $(B)/unit/test_kdumpfmt
@@ -65,7 +91,7 @@ $(UNIT_SAN): $(HDRS) tests/unit/tap.h
 	@mkdir -p $(@D)
 	$(CC) -O1 -g $(SAN) $(WARN) $(INC) -Itools -o $@ $(filter %.c,$^)
 
-unit: $(UNIT) $(UNIT_SAN) host-tools
+unit: $(UNIT) $(UNIT_SAN) $(TRIAGE_UNIT) host-tools
 	@sh tests/run unit
 
 e2e: deps
@@ -75,7 +101,7 @@ e2e: deps
 # Everything: build (the kernel is cached), unit tests, then the lab.
 test: deps
 	@./dumpable build
-	@$(MAKE) --no-print-directory $(UNIT) $(UNIT_SAN) host-tools
+	@$(MAKE) --no-print-directory $(UNIT) $(UNIT_SAN) $(TRIAGE_UNIT) host-tools
 	@sh tests/run all
 
 demo: deps
