@@ -210,6 +210,7 @@ static bool is_spin_wait(const char *sym)
 /* A CPU spinning on a lock: the lock's address is the first argument. */
 static void find_lock(struct target *t, struct cpu_report *c)
 {
+	char where[TRIAGE_SYM_LEN], text[2 * TRIAGE_SYM_LEN];
 	unsigned int i;
 
 	for (i = 0; i < c->nframes; i++) {
@@ -236,15 +237,15 @@ static void find_lock(struct target *t, struct cpu_report *c)
 		lock = r->r[t->arch->arg0_reg];
 		s = vml_sym_at(t->vm, lock, false);
 		base = s ? s->addr + vml_offset(t->vm) : 0;
+		copy(where, sizeof(where), c->frames[i].sym);
 		if (s && !s->func && lock == base)
-			snprintf(c->lock, sizeof(c->lock), "%s at 0x%" PRIx64 " (in %s)",
-				 s->name, lock, c->frames[i].sym);
+			snprintf(text, sizeof(text), "%s at 0x%" PRIx64 " (in %s)", s->name, lock, where);
 		else if (s && !s->func && lock - base < s->size)
-			snprintf(c->lock, sizeof(c->lock), "%s+0x%" PRIx64 " at 0x%" PRIx64 " (in %s)",
-				 s->name, lock - base, lock, c->frames[i].sym);
+			snprintf(text, sizeof(text), "%s+0x%" PRIx64 " at 0x%" PRIx64 " (in %s)",
+				 s->name, lock - base, lock, where);
 		else
-			snprintf(c->lock, sizeof(c->lock), "0x%" PRIx64 " (in %s)", lock,
-				 c->frames[i].sym);
+			snprintf(text, sizeof(text), "0x%" PRIx64 " (in %s)", lock, where);
+		copy(c->lock, sizeof(c->lock), text);
 		return;
 	}
 }
@@ -555,10 +556,14 @@ struct terr *triage_run(const char *dumppath, const char *vmlpath, struct report
 	} else {
 		warn(r, "the panicking CPU is unknown");
 	}
-	for (cpu = 0; cpu < r->nr_cpus; cpu++)
-		if (r->cpus[cpu].lock[0] && r->nlocks < 2)
-			snprintf(r->locks[r->nlocks++], sizeof(r->locks[0]), "CPU %d waits for %s",
-				 cpu, r->cpus[cpu].lock);
+	for (cpu = 0; cpu < r->nr_cpus; cpu++) {
+		char text[3 * TRIAGE_SYM_LEN];
+
+		if (!r->cpus[cpu].lock[0] || r->nlocks >= 2)
+			continue;
+		snprintf(text, sizeof(text), "CPU %d waits for %s", cpu, r->cpus[cpu].lock);
+		copy(r->locks[r->nlocks++], sizeof(r->locks[0]), text);
+	}
 	decide_case(r, lines, log.n);
 	/* no marker in the log, but the backtrace went through panic() */
 	if (r->verdict == V_UNKNOWN)

@@ -195,7 +195,7 @@ struct cpu_report {
 	unsigned int nframes;
 	char comm[32];		/* the CPU's current task (runqueue) */
 	int pid;
-	char lock[TRIAGE_SYM_LEN];	/* lock being spun on, if seen */
+	char lock[2 * TRIAGE_SYM_LEN];	/* lock being spun on, if seen */
 };
 
 struct report {
@@ -221,7 +221,7 @@ struct report {
 	struct esr_info esr;
 	char *tail[TRIAGE_TAIL_LINES];
 	size_t ntail;
-	char locks[2][TRIAGE_SYM_LEN];	/* locks seen held or awaited */
+	char locks[2][3 * TRIAGE_SYM_LEN];	/* locks seen held or awaited */
 	unsigned int nlocks;
 	char warnings[8][160];
 	unsigned int nwarnings;
