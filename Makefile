@@ -52,7 +52,7 @@ $(B)/host/dumpcheck: tools/dumpcheck/dumpcheck.c tools/common/kdumpfmt.c $(HDRS)
 # triage: reads vmcores with libkdumpfile, vmlinux with libelf/libdw.
 TRIAGE_SRC := tools/triage/analyze.c tools/triage/arch_arm64.c tools/triage/classify.c \
 	tools/triage/dump.c tools/triage/err.c tools/triage/printk.c tools/triage/report.c \
-	tools/triage/vmlinux.c tools/p4ni9/cases.c
+	tools/triage/vmlinux.c tools/p4ni9/cases.c tools/common/kdumpfmt.c
 TRIAGE_PC := libkdumpfile libdw libelf
 TRIAGE_CFLAGS = $(shell pkg-config --cflags $(TRIAGE_PC))
 TRIAGE_LIBS = $(shell pkg-config --libs $(TRIAGE_PC))

@@ -280,19 +280,23 @@ static struct terr *check_identity(struct target *t, struct report *r)
 		}
 		vml_set_offset(t->vm, off);
 		free(v);
-	} else {
-		warn(r, "no KERNELOFFSET in VMCOREINFO: assuming KASLR off");
 	}
 	/* the relocated _stext must be where the dump says it is */
 	v = dump_vmcoreinfo(t->dump, "SYMBOL(_stext)");
 	if (v && vml_sym_addr(t->vm, "_stext", &stext_vm)) {
 		stext_dump = strtoull(v, NULL, 16);
-		if (stext_dump != stext_vm) {
+		if (stext_dump != stext_vm && !vml_offset(t->vm)) {
+			/* no KERNELOFFSET (a cut VMCOREINFO?): _stext gives it */
+			vml_set_offset(t->vm, stext_dump - stext_vm);
+			warn(r, "no KERNELOFFSET in VMCOREINFO: KASLR offset taken from _stext");
+		} else if (stext_dump != stext_vm) {
 			free(v);
 			return terr_fmt(TERR_DUMP, "vmlinux does not match the dump: _stext at 0x%" PRIx64
 					" after relocation, the dump says 0x%" PRIx64,
 					stext_vm, stext_dump);
 		}
+	} else if (!vml_offset(t->vm)) {
+		warn(r, "no KERNELOFFSET nor _stext in VMCOREINFO: assuming KASLR off");
 	}
 	free(v);
 	return NULL;
@@ -460,6 +464,20 @@ static void decide_case(struct report *r, const char *const *lines, size_t n)
 
 struct terr *triage_run(const char *dumppath, const char *vmlpath, struct report *r)
 {
+	struct vmlinux *vm;
+	struct terr *e = vml_open(vmlpath, &vm);
+
+	if (e) {
+		memset(r, 0, sizeof(*r));
+		return e;
+	}
+	e = triage_analyze(dumppath, vm, r);
+	vml_close(vm);
+	return e;
+}
+
+struct terr *triage_analyze(const char *dumppath, struct vmlinux *vm, struct report *r)
+{
 	struct target t = { 0 };
 	struct klog log = { 0 };
 	struct layouts l = { 0 };
@@ -485,10 +503,10 @@ struct terr *triage_run(const char *dumppath, const char *vmlpath, struct report
 		goto out;
 	}
 	copy(r->arch, sizeof(r->arch), t.arch->name);
-	if ((e = vml_open(vmlpath, &t.vm)))
-		goto out;
+	t.vm = vm;
+	vml_set_offset(vm, 0);
 	if (vml_machine(t.vm) != t.arch->elf_machine) {
-		e = terr_fmt(TERR_DUMP, "%s is not a vmlinux for %s", vmlpath, t.arch->name);
+		e = terr_fmt(TERR_DUMP, "the vmlinux is not for %s", t.arch->name);
 		goto out;
 	}
 	if ((e = check_identity(&t, r)))
@@ -579,7 +597,6 @@ struct terr *triage_run(const char *dumppath, const char *vmlpath, struct report
 out:
 	free(lines);
 	klog_free(&log);
-	vml_close(t.vm);
 	dump_close(t.dump);
 	if (e)
 		report_free(r);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/kdumpfmt.h"
 #include "triage.h"
 
 struct dump {
@@ -26,6 +27,7 @@ static struct terr *kerr(struct dump *d, const char *what)
 struct terr *dump_open(const char *path, struct dump **out)
 {
 	struct dump *d = calloc(1, sizeof(*d));
+	char magic[8];
 	kdump_status st;
 
 	if (!d)
@@ -37,12 +39,42 @@ struct terr *dump_open(const char *path, struct dump **out)
 		free(d);
 		return terr_fmt(TERR_DUMP, "cannot open dump %s: %s", path, strerror(err));
 	}
+	/*
+	 * A kdump-compressed file is checked whole first (tools/common):
+	 * libkdumpfile trusts its header's sizes, so a cut or corrupt file
+	 * would give late, obscure read errors or huge allocations.
+	 */
+	if (pread(d->fd, magic, sizeof(magic), 0) == (ssize_t)sizeof(magic) &&
+	    !memcmp(magic, "KDUMP   ", 8)) {
+		FILE *f = fdopen(dup(d->fd), "rb");
+		struct kdump_info info;
+		char why[256];
+		int rc;
+
+		if (!f) {
+			dump_close(d);
+			return terr_fmt(TERR_DUMP, "%s: %s", path, strerror(errno));
+		}
+		rc = kdump_check(f, &info, why, sizeof(why));
+		fclose(f);
+		if (rc) {
+			dump_close(d);
+			return terr_fmt(TERR_DUMP, "%s is not a whole kdump-compressed dump: %s",
+					path, why);
+		}
+	}
 	d->ctx = kdump_new();
 	if (!d->ctx) {
 		dump_close(d);
 		return terr_fmt(TERR_DUMP, "out of memory");
 	}
-	st = kdump_open_fd(d->ctx, d->fd);
+	/*
+	 * read(), never mmap(): a truncated file mapped past its end would
+	 * kill triage with SIGBUS instead of giving a read error.
+	 */
+	st = kdump_set_number_attr(d->ctx, KDUMP_ATTR_FILE_MMAP_POLICY, KDUMP_MMAP_NEVER);
+	if (st == KDUMP_OK)
+		st = kdump_open_fd(d->ctx, d->fd);
 	if (st != KDUMP_OK) {
 		struct terr *e = terr_fmt(TERR_DUMP, "%s is not a readable vmcore: %s",
 					  path, kdump_get_err(d->ctx));

@@ -8,10 +8,15 @@
 #include "err.h"
 
 /* Returned when even the error cannot be allocated. */
-static struct {
-	struct terr e;
-	char msg[16];
-} oom = { { TERR_DUMP }, "out of memory" };
+static _Alignas(struct terr) char oom_buf[sizeof(struct terr) + 16];
+#define OOM ((struct terr *)oom_buf)
+
+static struct terr *oom(void)
+{
+	OOM->code = TERR_DUMP;
+	memcpy(OOM->msg, "out of memory", 14);
+	return OOM;
+}
 
 static struct terr *vfmt(int code, const char *prefix, const char *fmt, va_list ap)
 {
@@ -27,7 +32,7 @@ static struct terr *vfmt(int code, const char *prefix, const char *fmt, va_list 
 		n = 0;
 	e = malloc(sizeof(*e) + plen + (size_t)n + 1);
 	if (!e)
-		return &oom.e;
+		return oom();
 	e->code = code;
 	vsnprintf(e->msg, (size_t)n + 1, fmt, ap);
 	if (prefix)
@@ -51,18 +56,18 @@ struct terr *terr_wrap(struct terr *inner, const char *fmt, ...)
 	va_list ap;
 	struct terr *e;
 
-	if (!inner || inner == &oom.e)
+	if (!inner || inner == OOM)
 		return inner;
 	va_start(ap, fmt);
 	e = vfmt(inner->code, inner->msg, fmt, ap);
 	va_end(ap);
-	if (e != &oom.e)
+	if (e != OOM)
 		free(inner);
 	return e;
 }
 
 void terr_free(struct terr *e)
 {
-	if (e && e != &oom.e)
+	if (e && e != OOM)
 		free(e);
 }

@@ -229,6 +229,8 @@ struct report {
 
 /* Reads and analyses @dump with @vmlinux; fills @r. */
 struct terr *triage_run(const char *dump, const char *vmlinux, struct report *r);
+/* The same with an open vmlinux (kept open across dumps by the fuzzer). */
+struct terr *triage_analyze(const char *dump, struct vmlinux *vm, struct report *r);
 void report_free(struct report *r);
 void report_text(const struct report *r, FILE *out);
 void report_json(const struct report *r, FILE *out);
