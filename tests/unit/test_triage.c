@@ -165,6 +165,16 @@ static void test_text(void)
 	ok(find_cpu_pid_line(cpu, N(cpu), &c, &p) && c == 0 && p == 0, "CPU/PID line: the last");
 	ok(find_cpu_pid_line(cpu, 1, &c, &p) && c == 2 && p == 53, "CPU/PID line");
 
+	{
+		static const char *const bug[] = {
+			"BUG: scheduling while atomic: p4ni9/53/0x00000002",
+			"BUG: scheduling while atomic: kworker/0:1/12/0x00000101",
+		};
+
+		ok(find_atomic_preempt(bug, 1, &v) && v == 2, "preempt count of scheduling while atomic");
+		ok(find_atomic_preempt(bug + 1, 1, &v) && v == 0x101, "... with a '/' in comm");
+		ok(!find_atomic_preempt(esr, N(esr), &v), "... none");
+	}
 	e = terr_wrap(terr_fmt(TERR_DUMP, "cannot read %d bytes", 8), "printk ring %s", "buffer");
 	ok(e && e->code == TERR_DUMP && !strcmp(e->msg, "printk ring buffer: cannot read 8 bytes"),
 	   "errors carry and wrap messages");
@@ -191,7 +201,7 @@ static void test_regs(void)
 
 int main(void)
 {
-	tap_plan(53);
+	tap_plan(56);
 	test_esr();
 	test_verdicts();
 	test_cases();

@@ -493,6 +493,7 @@ struct terr *triage_analyze(const char *dumppath, struct vmlinux *vm, struct rep
 	r->panic_cpu = -1;
 	r->pid = -1;
 	r->preempt_count = -1;
+	r->preempt_logged = -1;
 	if ((e = dump_open(dumppath, &t.dump)))
 		return e;
 	copy(r->format, sizeof(r->format), dump_format(t.dump));
@@ -529,6 +530,8 @@ struct terr *triage_analyze(const char *dumppath, struct vmlinux *vm, struct rep
 	copy(r->panic_message, sizeof(r->panic_message), msg);
 	if (t.arch->esr_tag && find_hex_after(lines, log.n, t.arch->esr_tag, &esr))
 		r->have_esr = t.arch->decode_esr(esr, &r->esr);
+	if (find_atomic_preempt(lines, log.n, &esr))
+		r->preempt_logged = (int64_t)(esr & 0xffffffff);
 	anchor = log_anchor(lines, log.n);
 	first = anchor + 1 > TRIAGE_TAIL_LINES ? anchor + 1 - TRIAGE_TAIL_LINES : 0;
 	for (i = first; i <= anchor && i < log.n; i++) {

@@ -212,3 +212,28 @@ bool find_cpu_pid_line(const char *const *lines, size_t n, int *cpu, int *pid)
 	}
 	return found;
 }
+
+bool find_atomic_preempt(const char *const *lines, size_t n, uint64_t *count)
+{
+	static const char tag[] = "BUG: scheduling while atomic: ";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const char *p = lines[i] ? strstr(lines[i], tag) : NULL, *slash;
+		char *end;
+		unsigned long long v;
+
+		if (!p)
+			continue;
+		/* "comm/pid/0xcount": comm may hold a '/', so the last one */
+		slash = strrchr(p, '/');
+		if (!slash || strncmp(slash + 1, "0x", 2))
+			continue;
+		v = strtoull(slash + 3, &end, 16);
+		if (end == slash + 3)
+			continue;
+		*count = v;
+		return true;
+	}
+	return false;
+}

@@ -42,6 +42,9 @@ void report_text(const struct report *r, FILE *o)
 		if (r->have_preempt)
 			fprintf(o, ", preempt count 0x%" PRIx64 "%s", (uint64_t)r->preempt_count,
 				r->preempt_count & 0xff ? " (preemption disabled: a spinlock held, or preempt_disable())" : "");
+		if (r->preempt_logged >= 0)
+			fprintf(o, "; 0x%" PRIx64 " when it scheduled while atomic",
+				(uint64_t)r->preempt_logged);
 		fprintf(o, "\n");
 	}
 	if (r->have_esr) {
@@ -148,9 +151,13 @@ void report_json(const struct report *r, FILE *o)
 		jstr(o, r->comm);
 		fprintf(o, ", \"pid\": %d, \"preempt_count\": ", r->pid);
 		if (r->have_preempt)
-			fprintf(o, "%" PRId64 "}", r->preempt_count);
+			fprintf(o, "%" PRId64, r->preempt_count);
 		else
-			fputs("null}", o);
+			fputs("null", o);
+		if (r->preempt_logged >= 0)
+			fprintf(o, ", \"preempt_count_at_bug\": %" PRId64 "}", r->preempt_logged);
+		else
+			fputs(", \"preempt_count_at_bug\": null}", o);
 	} else {
 		fputs("null", o);
 	}

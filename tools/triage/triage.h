@@ -176,6 +176,8 @@ const char *panic_message(const char *const *lines, size_t n);
 size_t log_anchor(const char *const *lines, size_t n);
 /* Finds "<tag>0x..." in @lines; true and the value if it is there. */
 bool find_hex_after(const char *const *lines, size_t n, const char *tag, uint64_t *v);
+/* The preempt count "BUG: scheduling while atomic: comm/pid/0x..." printed. */
+bool find_atomic_preempt(const char *const *lines, size_t n, uint64_t *count);
 /* "name+0xoff/0xsize" into @buf. */
 void format_symoff(char *buf, size_t len, const char *name, uint64_t off, uint64_t size);
 /* The function name of a "name+0x.../0x..." string, into @buf. */
@@ -212,6 +214,7 @@ struct report {
 	int pid;		/* -1 if unknown */
 	int64_t preempt_count;	/* -1 if unknown */
 	bool have_preempt;
+	int64_t preempt_logged;	/* as "scheduling while atomic" printed it, or -1 */
 	int nr_cpus;		/* possible CPUs */
 	struct cpu_report cpus[TRIAGE_MAX_CPUS];
 	char notes_mapping[64];	/* how notes were mapped to CPUs */
