@@ -140,9 +140,20 @@ int main(void)
 	   "null-deref dumps after arm");
 	ok(p4ni9_arm(root, &p4ni9_cases[5], sink) == ENOENT, "arm fails clearly on a missing setting");
 	put(root, "/sys/devices/system/cpu/online", "0\n");
+	put(root, "/sys/module/dumpwatch/parameters/enabled", "Y\n");
+	put(root, "/sys/module/dumpwatch/parameters/thresh", "10\n");
+	put(root, "/sys/module/dumpwatch/parameters/nmi", "N\n");
 	p4ni9_read_state(root, &st);
 	ok(!p4ni9_will_dump(root, &st, &p4ni9_cases[5], why, sizeof(why)) && strstr(why, "hang"),
-	   "double-lock-irqoff on one CPU would hang (%s)", why);
+	   "double-lock-irqoff on one CPU without NMI would hang (%s)", why);
+	put(root, "/sys/module/dumpwatch/parameters/nmi", "Y\n");
+	ok(p4ni9_will_dump(root, &st, &p4ni9_cases[5], why, sizeof(why)),
+	   "double-lock-irqoff on one CPU with NMI dumps (%s)", why);
+	put(root, "/sys/devices/system/cpu/online", "0-1\n");
+	put(root, "/sys/module/dumpwatch/parameters/nmi", "N\n");
+	p4ni9_read_state(root, &st);
+	ok(p4ni9_will_dump(root, &st, &p4ni9_cases[5], why, sizeof(why)),
+	   "double-lock-irqoff on two CPUs without NMI dumps (%s)", why);
 	put(root, "/proc/kallsyms", "0000 T _text\n0000 T __arm64_sys_cachestat\n");
 	p4ni9_read_state(root, &st);
 	ok(!st.has_p4ni9 && st.kallsyms_read, "another kernel's syscall 451 is not taken for p4ni9");

@@ -58,15 +58,15 @@ const struct p4ni9_row p4ni9_cases[P4NI9_NR_CASES] = {
 	[P4NI9_DOUBLE_LOCK_IRQOFF] = {
 		.nr = P4NI9_DOUBLE_LOCK_IRQOFF, .name = "double-lock-irqoff",
 		.what = "takes the same spinlock twice with IRQs disabled",
-		.dump_via = "RCU stall seen by another CPU -> panic_on_rcu_stall=1",
+		.dump_via = "dumpwatch: another CPU sees the heartbeat stop, or the CPU's own NMI",
 		.outcome = OUTCOME_DUMP,
-		.expect = "detected stalls on CPUs/tasks",
+		.expect = "hard LOCKUP",
 		.verdict = "hard-lockup",
 		.settings = {
-			{ "/sys/module/rcupdate/parameters/rcu_cpu_stall_timeout", "5" },
-			{ SYSCTL("panic_on_rcu_stall"), "1" },
+			{ "/sys/module/dumpwatch/parameters/enabled", "Y" },
+			{ "/sys/module/dumpwatch/parameters/thresh", "10" },
 		},
-		.min_cpus = 2,
+		.needs_watcher = true,
 	},
 };
 

@@ -8,9 +8,14 @@
 #ifndef P4NI9_CASES_H
 #define P4NI9_CASES_H
 
+#include <stdbool.h>
+
 #include <linux/p4ni9.h>
 
 #define P4NI9_MAX_SETTINGS 4
+
+/* dumpwatch (kernel/dumpwatch.c): are its per-CPU NMIs in use? */
+#define DUMPWATCH_NMI "/sys/module/dumpwatch/parameters/nmi"
 
 /* A file under /proc or /sys and the value that makes the case end in a dump. */
 struct p4ni9_setting {
@@ -33,7 +38,11 @@ struct p4ni9_row {
 	const char *verdict;	/* the triage verdict for its dump */
 	/* Settings that must hold for a dump (all of them). */
 	struct p4ni9_setting settings[P4NI9_MAX_SETTINGS];
-	int min_cpus;		/* fewer online CPUs than this: no dump (0: any) */
+	/*
+	 * Only another CPU or an NMI can see this case (IRQs off): on one
+	 * CPU without NMIs it hangs for ever.
+	 */
+	bool needs_watcher;
 };
 
 extern const struct p4ni9_row p4ni9_cases[P4NI9_NR_CASES];

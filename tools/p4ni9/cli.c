@@ -186,7 +186,7 @@ void p4ni9_list(FILE *out, bool tsv)
 	int i, j;
 
 	if (tsv)
-		fprintf(out, "nr\tname\toutcome\tverdict\tmin_cpus\tsettings\texpect\n");
+		fprintf(out, "nr\tname\toutcome\tverdict\tneeds_watcher\tsettings\texpect\n");
 	else
 		fprintf(out, "%-2s  %-18s  %-52s  %s\n", "nr", "name", "what happens",
 			"what makes a dump");
@@ -199,7 +199,7 @@ void p4ni9_list(FILE *out, bool tsv)
 			continue;
 		}
 		fprintf(out, "%d\t%s\t%s\t%s\t%d\t", c->nr, c->name,
-			p4ni9_outcome_name(c->outcome), c->verdict, c->min_cpus);
+			p4ni9_outcome_name(c->outcome), c->verdict, c->needs_watcher);
 		for (j = 0; j < P4NI9_MAX_SETTINGS && c->settings[j].path; j++)
 			fprintf(out, "%s%s=%s", j ? "," : "", c->settings[j].path,
 				c->settings[j].value);
@@ -307,9 +307,10 @@ bool p4ni9_will_dump(const char *root, const struct p4ni9_state *st,
 		snprintf(why, whylen, "no crash kernel loaded");
 		return false;
 	}
-	if (c->min_cpus && st->online_cpus >= 0 && st->online_cpus < c->min_cpus) {
-		snprintf(why, whylen, "needs %d online CPUs, %d online: it would hang",
-			 c->min_cpus, st->online_cpus);
+	if (c->needs_watcher && st->online_cpus == 1 &&
+	    (read_file(root, DUMPWATCH_NMI, buf, sizeof(buf)) || strcmp(buf, "Y"))) {
+		snprintf(why, whylen,
+			 "one CPU and no NMI (dumpwatch.nmi): nothing can see it, it would hang");
 		return false;
 	}
 	for (j = 0; j < P4NI9_MAX_SETTINGS && c->settings[j].path; j++) {

@@ -39,7 +39,7 @@ static const struct {
 	enum verdict v;
 	const char *text;
 } markers[] = {
-	{ V_BUTTON, "dump button" },
+	{ V_BUTTON, "dump button pressed" },
 	{ V_HARD_LOCKUP, "hard LOCKUP" },
 	{ V_HARD_LOCKUP, "detected stalls on CPUs/tasks" },
 	{ V_HARD_LOCKUP, "self-detected stall on CPU" },
@@ -122,7 +122,7 @@ static const char *const death_msgs[] = {
 	"Unable to handle kernel",
 	"BUG: kernel NULL pointer dereference",
 	"Internal error:",
-	"dump button",
+	"dump button pressed",
 };
 
 const char *panic_message(const char *const *lines, size_t n)
