@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Unit tests of kdump-save's settings and names. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "kdump-save/config.h"
+#include "kdump-save/label.h"
 #include "tap.h"
 
 int main(void)
@@ -34,6 +39,57 @@ int main(void)
 	ok(!strcmp(stamp, "197001010000"), "stamp of the epoch is 197001010000 (%s)", stamp);
 	save_stamp(1795785600 - 35700, stamp, sizeof(stamp));
 	ok(!strcmp(stamp, "202611270325"), "stamp is YYYYMMDDHHMM in UTC (%s)", stamp);
+
+	{
+		static unsigned char b[FS_LABEL_PROBE];
+		char label[32], dir[] = "/tmp/kdump-save-test-XXXXXX", path[512], dev[600];
+		FILE *f;
+
+		memset(b, 0, sizeof(b));
+		ok(fs_label(b, sizeof(b), label, sizeof(label)) == -1, "zeros have no label");
+		b[1024 + 0x38] = 0x53;
+		b[1024 + 0x39] = 0xEF;
+		memcpy(b + 1024 + 0x78, "dumps", 5);
+		ok(fs_label(b, sizeof(b), label, sizeof(label)) == 0 && !strcmp(label, "dumps"),
+		   "ext4 label: %s", label);
+		ok(fs_label(b, 1100, label, sizeof(label)) == -1, "a short read is no superblock");
+		memset(b, 0, sizeof(b));
+		b[510] = 0x55;
+		b[511] = 0xAA;
+		memcpy(b + 0x52, "FAT32   ", 8);
+		memcpy(b + 0x47, "bootfs     ", 11);
+		ok(fs_label(b, sizeof(b), label, sizeof(label)) == 0 && !strcmp(label, "bootfs"),
+		   "FAT32 label, blanks cut: '%s'", label);
+		memset(b + 0x47, 0, 11);
+		memset(b + 0x52, 0, 8);
+		memcpy(b + 0x36, "FAT16   ", 8);
+		memcpy(b + 0x2B, "BOOT       ", 11);
+		ok(fs_label(b, sizeof(b), label, sizeof(label)) == 0 && !strcmp(label, "BOOT"),
+		   "FAT16 label: %s", label);
+		ok(fs_label(b, sizeof(b), label, 3) == 0 && !strcmp(label, "BO"),
+		   "a label longer than the buffer is cut, not overrun");
+
+		/* find_by_label over a fake /sys/class/block and /dev */
+		ok(mkdtemp(dir) != NULL, "temporary dir");
+		snprintf(path, sizeof(path), "%s/sys", dir);
+		mkdir(path, 0700);
+		snprintf(path, sizeof(path), "%s/sys/vda", dir);
+		mkdir(path, 0700);
+		snprintf(path, sizeof(path), "%s/sys/mmcblk0p1", dir);
+		mkdir(path, 0700);
+		snprintf(path, sizeof(path), "%s/mmcblk0p1", dir);
+		f = fopen(path, "w");
+		if (f) {
+			fwrite(b, 1, sizeof(b), f);
+			fclose(f);
+		}
+		snprintf(path, sizeof(path), "%s/sys", dir);
+		ok(find_by_label(path, dir, "BOOT", dev, sizeof(dev)) == 0 && strstr(dev, "/mmcblk0p1"),
+		   "LABEL=BOOT found: %s", dev);
+		ok(find_by_label(path, dir, "nope", dev, sizeof(dev)) == -1, "LABEL=nope not found");
+		if (fork() == 0)
+			execlp("rm", "rm", "-rf", dir, (char *)NULL);
+	}
 	tap_plan(tap_n);
 	return tap_done();
 }

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "label.h"
 #include "../common/kdumpfmt.h"
 
 #define MNT "/mnt/dump"
@@ -66,7 +67,8 @@ static void usage(FILE *out)
 	      "from the kernel command line as kdump.SETTING=VALUE.\n"
 	      "\n"
 	      "settings (default):\n"
-	      "  device        block device of the dump file system (/dev/vda);\n"
+	      "  device        block device of the dump file system (/dev/vda),\n"
+	      "                or LABEL=NAME: the ext4 or FAT volume of that label;\n"
 	      "                'none': DIR is already mounted, use it as is\n"
 	      "  fstype        its file system (ext4)\n"
 	      "  dir           directory on it (/var/crash)\n"
@@ -140,11 +142,22 @@ static int mount_target(char *root, size_t len)
 	struct stat st;
 	int i;
 
+	char dev[300];
+
 	if (!strcmp(cfg.device, "none")) {
 		snprintf(root, len, "%s", "");
 		return 0;
 	}
-	for (i = 0; stat(cfg.device, &st); i++) {
+	/* The device, or LABEL=name: the volume of that label; wait for it. */
+	for (i = 0;; i++) {
+		if (!strncmp(cfg.device, "LABEL=", 6)) {
+			if (!find_by_label("/sys/class/block", "/dev", cfg.device + 6, dev,
+					   sizeof(dev)))
+				break;
+		} else if (!stat(cfg.device, &st)) {
+			snprintf(dev, sizeof(dev), "%s", cfg.device);
+			break;
+		}
 		if (i == 100) {
 			say("FAILED: no dump device %s after 10 s", cfg.device);
 			return -1;
@@ -153,11 +166,13 @@ static int mount_target(char *root, size_t len)
 	}
 	mkdir("/mnt", 0755);
 	mkdir(MNT, 0700);
-	if (mount(cfg.device, MNT, cfg.fstype, 0, NULL)) {
-		say("FAILED: cannot mount %s (%s) on %s: %s", cfg.device, cfg.fstype, MNT,
+	if (mount(dev, MNT, cfg.fstype, 0, NULL)) {
+		say("FAILED: cannot mount %s (%s) on %s: %s", dev, cfg.fstype, MNT,
 		    strerror(errno));
 		return -1;
 	}
+	if (strcmp(dev, cfg.device))
+		say("%s is %s", cfg.device, dev);
 	snprintf(root, len, "%s", MNT);
 	return 0;
 }

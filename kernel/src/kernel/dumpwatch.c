@@ -111,14 +111,15 @@ static u64 dw_limit_ns(void)
 	return (u64)READ_ONCE(thresh) * NSEC_PER_SEC;
 }
 
-static void dw_report(int cpu, u64 age, bool by_nmi)
+/* what: "hard LOCKUP: CPU#%d stuck with interrupts off" or a milder word */
+static void dw_report(int cpu, u64 age, const char *what, bool by_nmi)
 {
 	struct task_struct *p = READ_ONCE(cpu_curr(cpu));
+	u64 last = ktime_get_mono_fast_ns() - age;
 
-	pr_emerg("hard LOCKUP: CPU#%d stuck with interrupts off for %llu.%03llu s (since %llu.%06llu), running %s[%d]%s\n",
-		 cpu, age / NSEC_PER_SEC, (age % NSEC_PER_SEC) / NSEC_PER_MSEC,
-		 (ktime_get_mono_fast_ns() - age) / NSEC_PER_SEC,
-		 ((ktime_get_mono_fast_ns() - age) % NSEC_PER_SEC) / NSEC_PER_USEC,
+	pr_emerg("%s CPU#%d for %llu.%03llu s (last heartbeat %llu.%03llu s after boot), running %s[%d]%s\n",
+		 what, cpu, age / NSEC_PER_SEC, (age % NSEC_PER_SEC) / NSEC_PER_MSEC,
+		 last / NSEC_PER_SEC, (last % NSEC_PER_SEC) / NSEC_PER_MSEC,
 		 p ? p->comm : "?", p ? task_pid_nr(p) : -1,
 		 by_nmi ? ", seen by its own NMI" : "");
 }
@@ -132,7 +133,7 @@ static int dw_report_stale(u64 now)
 		u64 beat = READ_ONCE(per_cpu(dw_cpu, cpu).beat);
 
 		if (now > beat && now - beat > 2 * DW_BEAT_NS) {
-			dw_report(cpu, now - beat, false);
+			dw_report(cpu, now - beat, "no heartbeat (interrupts off?) from", false);
 			n++;
 		}
 	}
@@ -163,7 +164,7 @@ static void dw_check_others(u64 now)
 			continue;
 		if (atomic_cmpxchg(&dw_fired, 0, 1))
 			return;
-		dw_report(cpu, now - beat, false);
+		dw_report(cpu, now - beat, "hard LOCKUP: interrupts off on", false);
 		dw_say_regs(cpu);
 		panic("dumpwatch: hard LOCKUP on CPU#%d", cpu);
 	}
@@ -205,7 +206,7 @@ static void dw_nmi(struct perf_event *event, struct perf_sample_data *data,
 	if (atomic_read(&panic_cpu) != PANIC_CPU_INVALID ||
 	    atomic_cmpxchg(&dw_fired, 0, 1))
 		return;
-	dw_report(cpu, now - beat, true);
+	dw_report(cpu, now - beat, "hard LOCKUP: interrupts off on", true);
 	show_regs(regs);
 	nmi_panic(regs, "dumpwatch: hard LOCKUP (NMI)");
 }
