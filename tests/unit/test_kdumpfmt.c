@@ -104,6 +104,17 @@ int main(void)
 	put64(c + BS + 96, 1ull << 40);
 	ok(check(c, len, &info, err) == -1, "max_mapnr beyond the bitmap: %s", err);
 
+	memcpy(c, d, len);
+	put64(c + BS + 48, 1ull << 56);		/* offset_note */
+	put64(c + BS + 56, 0x1000);		/* size_note */
+	ok(check(c, len, &info, err) == -1 && strstr(err, "ELF notes"),
+	   "notes past the end of the file: %s", err);
+	memcpy(c, d, len);
+	put64(c + BS + 64, 4 * BS);		/* offset_eraseinfo */
+	put64(c + BS + 72, 1ull << 60);		/* size_eraseinfo */
+	ok(check(c, len, &info, err) == -1 && strstr(err, "erase info"),
+	   "erase info past the end of the file: %s", err);
+
 	/* Random damage: must never crash or read outside (ASan run). */
 	srand(1);
 	for (i = 0; i < 3000; i++) {

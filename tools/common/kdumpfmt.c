@@ -34,6 +34,8 @@
 /* Offsets in struct kdump_sub_header. */
 #define SH_DUMP_LEVEL 8
 #define SH_VMCOREINFO 32	/* off_t offset, unsigned long size (v3+) */
+#define SH_NOTE 48		/* the ELF notes (v4+) */
+#define SH_ERASEINFO 64		/* (v5+) */
 #define SH_MAX_MAPNR_64 96	/* v6+ */
 #define SH_SIZE 104
 
@@ -66,6 +68,14 @@ static int read_at(FILE *f, uint64_t off, void *buf, size_t len)
 	if (off > (uint64_t)INT64_MAX || fseeko(f, (off_t)off, SEEK_SET))
 		return -1;
 	return fread(buf, 1, len, f) == len ? 0 : -1;
+}
+
+/* An (offset, size) pair of the sub-header: empty, or inside the file. */
+static int in_file(const unsigned char *pair, uint64_t file_size)
+{
+	uint64_t off = le64(pair), size = le64(pair + 8);
+
+	return size == 0 || (off <= file_size && size <= file_size - off);
 }
 
 static int popcount8(unsigned char b)
@@ -137,6 +147,11 @@ int kdump_check(FILE *f, struct kdump_info *info, char *err, size_t errlen)
 		     info->vmcoreinfo_size > info->file_size - info->vmcoreinfo_offset))
 			return fail(err, errlen, "truncated: VMCOREINFO lies past the end of the file");
 	}
+	/* Readers allocate what these say: they must lie inside the file. */
+	if (info->header_version >= 4 && !in_file(sh + SH_NOTE, info->file_size))
+		return fail(err, errlen, "truncated or corrupt: the ELF notes lie past the end of the file");
+	if (info->header_version >= 5 && !in_file(sh + SH_ERASEINFO, info->file_size))
+		return fail(err, errlen, "truncated or corrupt: the erase info lies past the end of the file");
 	if (info->header_version >= 6)
 		info->max_mapnr = le64(sh + SH_MAX_MAPNR_64);
 
