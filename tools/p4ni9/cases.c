@@ -41,6 +41,7 @@ const struct p4ni9_row p4ni9_cases[P4NI9_NR_CASES] = {
 		.expect = "BUG: scheduling while atomic",
 		.verdict = "scheduling-while-atomic",
 		.settings = { { SYSCTL("panic_on_warn"), "1" } },
+		.then_yield = true,
 	},
 	[P4NI9_DOUBLE_LOCK] = {
 		.nr = P4NI9_DOUBLE_LOCK, .name = "double-lock",

@@ -43,6 +43,13 @@ struct p4ni9_row {
 	 * CPU without NMIs it hangs for ever.
 	 */
 	bool needs_watcher;
+	/*
+	 * The call returns with preemption still disabled: yield at once, so
+	 * that schedule() reports it. Left to the exit path, a pending
+	 * reschedule can livelock zap_pte_range() (need_resched() stays set,
+	 * cond_resched() cannot run) and the bug is never reported.
+	 */
+	bool then_yield;
 };
 
 extern const struct p4ni9_row p4ni9_cases[P4NI9_NR_CASES];

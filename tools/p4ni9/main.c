@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* p4ni9: list, check and trigger the p4ni9(2) cases. See `p4ni9 --help`. */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -50,6 +51,7 @@ static int trigger(const struct p4ni9_opts *o, const struct p4ni9_state *st)
 {
 	const struct p4ni9_row *c = o->c;
 	char what[64], why[256];
+	int err;
 
 	if (!check_present(st))
 		return EXIT_ENOSYS;
@@ -78,7 +80,13 @@ static int trigger(const struct p4ni9_opts *o, const struct p4ni9_state *st)
 	}
 	printf("p4ni9: triggering case %d (%s): %s\n", c->nr, c->name, c->what);
 	snprintf(what, sizeof(what), "case %d (%s)", c->nr, c->name);
-	return report(what, call_p4ni9(c->nr));
+	err = call_p4ni9(c->nr);
+	if (!err && c->then_yield) {
+		printf("p4ni9: returned with preemption disabled; yielding the CPU\n");
+		fflush(stdout);
+		sched_yield();
+	}
+	return report(what, err);
 }
 
 int main(int argc, char **argv)
