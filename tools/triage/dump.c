@@ -128,26 +128,26 @@ char *dump_vmcoreinfo(struct dump *d, const char *key)
 	return val;
 }
 
-const char *dump_arch(struct dump *d)
+/* A string attribute of the dump, or fallback when it has none. */
+static const char *string_attr(struct dump *d, const char *attr, const char *fallback)
 {
 	const char *s = NULL;
 
-	if (kdump_get_string_attr(d->ctx, KDUMP_ATTR_ARCH_NAME, &s) != KDUMP_OK) {
+	if (kdump_get_string_attr(d->ctx, attr, &s) != KDUMP_OK) {
 		kdump_clear_err(d->ctx);
-		return NULL;
+		return fallback;
 	}
 	return s;
 }
 
+const char *dump_arch(struct dump *d)
+{
+	return string_attr(d, KDUMP_ATTR_ARCH_NAME, NULL);
+}
+
 const char *dump_format(struct dump *d)
 {
-	const char *s = NULL;
-
-	if (kdump_get_string_attr(d->ctx, KDUMP_ATTR_FILE_FORMAT, &s) != KDUMP_OK) {
-		kdump_clear_err(d->ctx);
-		return "unknown";
-	}
-	return s;
+	return string_attr(d, KDUMP_ATTR_FILE_FORMAT, "unknown");
 }
 
 unsigned int dump_nr_notes(struct dump *d)
