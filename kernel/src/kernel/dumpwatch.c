@@ -111,6 +111,14 @@ static u64 dw_limit_ns(void)
 	return (u64)READ_ONCE(thresh) * NSEC_PER_SEC;
 }
 
+/* How long CPU cpu has gone without a heartbeat at now (0 if it beat since). */
+static u64 dw_age(int cpu, u64 now)
+{
+	u64 beat = READ_ONCE(per_cpu(dw_cpu, cpu).beat);
+
+	return now > beat ? now - beat : 0;
+}
+
 /* what: "hard LOCKUP: CPU#%d stuck with interrupts off" or a milder word */
 static void dw_report(int cpu, u64 age, const char *what, bool by_nmi)
 {
@@ -130,10 +138,10 @@ static int dw_report_stale(u64 now)
 	int cpu, n = 0;
 
 	for_each_cpu(cpu, &dw_active) {
-		u64 beat = READ_ONCE(per_cpu(dw_cpu, cpu).beat);
+		u64 age = dw_age(cpu, now);
 
-		if (now > beat && now - beat > 2 * DW_BEAT_NS) {
-			dw_report(cpu, now - beat, "no heartbeat (interrupts off?) from", false);
+		if (age > 2 * DW_BEAT_NS) {
+			dw_report(cpu, age, "no heartbeat (interrupts off?) from", false);
 			n++;
 		}
 	}
@@ -158,13 +166,13 @@ static void dw_check_others(u64 now)
 	if (READ_ONCE(nmi))
 		limit += 2 * DW_BEAT_NS;
 	for_each_cpu(cpu, &dw_active) {
-		u64 beat = READ_ONCE(per_cpu(dw_cpu, cpu).beat);
+		u64 age = dw_age(cpu, now);
 
-		if (cpu == self || now <= beat || now - beat <= limit)
+		if (cpu == self || age <= limit)
 			continue;
 		if (atomic_cmpxchg(&dw_fired, 0, 1))
 			return;
-		dw_report(cpu, now - beat, "hard LOCKUP: interrupts off on", false);
+		dw_report(cpu, age, "hard LOCKUP: interrupts off on", false);
 		dw_say_regs(cpu);
 		panic("dumpwatch: hard LOCKUP on CPU#%d", cpu);
 	}
@@ -185,9 +193,8 @@ static enum hrtimer_restart dw_heartbeat(struct hrtimer *timer)
 static void dw_nmi(struct perf_event *event, struct perf_sample_data *data,
 		   struct pt_regs *regs)
 {
-	struct dw_cpu *me = this_cpu_ptr(&dw_cpu);
 	int cpu = smp_processor_id();
-	u64 now, beat;
+	u64 age;
 
 	/* Never throttled: unthrottling needs the tick this CPU may not take. */
 	event->hw.interrupts = 0;
@@ -199,14 +206,13 @@ static void dw_nmi(struct perf_event *event, struct perf_sample_data *data,
 #endif
 	if (!READ_ONCE(enabled) || !cpumask_test_cpu(cpu, &dw_active))
 		return;
-	now = ktime_get_mono_fast_ns();
-	beat = READ_ONCE(me->beat);
-	if (now <= beat || now - beat <= dw_limit_ns())
+	age = dw_age(cpu, ktime_get_mono_fast_ns());
+	if (age <= dw_limit_ns())
 		return;
 	if (atomic_read(&panic_cpu) != PANIC_CPU_INVALID ||
 	    atomic_cmpxchg(&dw_fired, 0, 1))
 		return;
-	dw_report(cpu, now - beat, "hard LOCKUP: interrupts off on", true);
+	dw_report(cpu, age, "hard LOCKUP: interrupts off on", true);
 	show_regs(regs);
 	nmi_panic(regs, "dumpwatch: hard LOCKUP (NMI)");
 }
