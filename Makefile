@@ -6,7 +6,8 @@
 #
 # Outputs go to build/; the kernel build is cached in ~/.cache/dumpable-kernel.
 
-B := build
+# The build directory: ./dumpable passes its own (DUMPABLE_BUILD) as B=.
+B ?= build
 CROSS := aarch64-linux-gnu-
 CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Werror=implicit-function-declaration
