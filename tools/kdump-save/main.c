@@ -341,7 +341,16 @@ static int save(void)
 
 	say("saving dump: makedumpfile -c -d %d %s", cfg.level, cfg.vmcore);
 	{
-		char *argv[] = { cfg.makedumpfile, "-c", "-d", level, cfg.vmcore, tmp, NULL };
+		/*
+		 * --message-level 6: its messages and errors, not its progress
+		 * indicator (a line redrawn with \r every second or so, about
+		 * 2.5 KB per dump): on a serial console that is most of the
+		 * output, and where the console drains slowly (QEMU raspi4b's
+		 * mini UART, docs/raspberry-pi-4.md) a full tty buffer would
+		 * block makedumpfile's writes.
+		 */
+		char *argv[] = { cfg.makedumpfile, "--message-level", "6", "-c", "-d", level,
+				 cfg.vmcore, tmp, NULL };
 
 		rc = run(argv);
 	}
