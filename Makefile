@@ -15,7 +15,7 @@ INC := -Ikernel/src/include/uapi
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 P4NI9_SRC := tools/p4ni9/cases.c tools/p4ni9/cli.c
-SAVE_SRC := tools/kdump-save/config.c tools/kdump-save/label.c tools/common/kdumpfmt.c
+SAVE_SRC := tools/kdump-save/config.c tools/kdump-save/label.c tools/kdump-save/store.c tools/common/kdumpfmt.c
 HDRS := $(wildcard tools/*/*.h) kernel/src/include/uapi/linux/p4ni9.h
 
 .PHONY: all demo test unit e2e deps host-tools target-tools kernel images clean help
@@ -81,7 +81,7 @@ UNIT := $(B)/unit/test_p4ni9 $(B)/unit/test_kdump_save $(B)/unit/test_kdumpfmt
 UNIT_SAN := $(UNIT:%=%-san)
 
 $(B)/unit/test_p4ni9 $(B)/unit/test_p4ni9-san: tests/unit/test_p4ni9.c $(P4NI9_SRC)
-$(B)/unit/test_kdump_save $(B)/unit/test_kdump_save-san: tests/unit/test_kdump_save.c tools/kdump-save/config.c tools/kdump-save/label.c
+$(B)/unit/test_kdump_save $(B)/unit/test_kdump_save-san: tests/unit/test_kdump_save.c tools/kdump-save/config.c tools/kdump-save/label.c tools/kdump-save/store.c
 $(B)/unit/test_kdumpfmt $(B)/unit/test_kdumpfmt-san: tests/unit/test_kdumpfmt.c tools/common/kdumpfmt.c
 
 $(UNIT): $(HDRS) tests/unit/tap.h

@@ -8,6 +8,7 @@
 
 #include "kdump-save/config.h"
 #include "kdump-save/label.h"
+#include "kdump-save/store.h"
 #include "tap.h"
 
 int main(void)
@@ -89,6 +90,55 @@ int main(void)
 		ok(find_by_label(path, dir, "nope", dev, sizeof(dev)) == -1, "LABEL=nope not found");
 		if (fork() == 0)
 			execlp("rm", "rm", "-rf", dir, (char *)NULL);
+	}
+
+	/* Naming a new dump directory, and which old ones to delete. */
+	{
+		char name[32], *none[1] = { NULL };
+		char *day[] = { "202611270325", "202611270325-1", "lost+found" };
+		char *gap[] = { "202611270325", "202611270325-2" };
+		char *epoch[] = { "197001010000-9", "197001010000-10", "197001010000-2", "notes.txt" };
+		char *old[] = { "197001010000" };
+		char *mix[] = { "197001010000-10", "x", "202611270325", "197001010000-9",
+				"197001010000-1", "197001010000", "202611270325-1", "19700101000-1",
+				"197001010000-", "197001010000-01" };
+		time_t t = 1795785600 - 35700;
+		char s[13];
+		unsigned long n;
+
+		ok(store_new_name(t, none, 0, name, sizeof(name)) == 0 && !strcmp(name, "202611270325"),
+		   "clock set, nothing there: the plain stamp (%s)", name);
+		ok(store_new_name(t, day, 3, name, sizeof(name)) == 0 && !strcmp(name, "202611270325-2"),
+		   "clock set, stamp and -1 taken: -2 (%s)", name);
+		ok(store_new_name(t, gap, 2, name, sizeof(name)) == 0 && !strcmp(name, "202611270325-1"),
+		   "clock set: the smallest free -N, as kdump-tools (%s)", name);
+		ok(store_new_name(0, none, 0, name, sizeof(name)) == 0 && !strcmp(name, "197001010000-1"),
+		   "clock unset, nothing there: 197001010000-1 (%s)", name);
+		ok(store_new_name(42, epoch, 4, name, sizeof(name)) == 0 && !strcmp(name, "197001010000-11"),
+		   "clock unset: one more than the highest N, not a gap left by pruning (%s)", name);
+		ok(store_new_name(59, old, 1, name, sizeof(name)) == 0 && !strcmp(name, "197001010000-1"),
+		   "clock unset, a plain 197001010000 there: -1 (%s)", name);
+		ok(store_new_name(STORE_CLOCK_SET - 1, none, 0, name, sizeof(name)) == 0 &&
+		   !strcmp(name, "199912312359-1"), "1999 counts as unset (%s)", name);
+		ok(store_new_name(0, epoch, 4, name, 10) == -1, "a name that does not fit is an error");
+		ok(store_parse("197001010000-10", s, &n) == 0 && !strcmp(s, "197001010000") && n == 10 &&
+		   store_parse("197001010000-0", s, &n) == -1 && store_parse("19700101000a", s, &n) == -1 &&
+		   store_parse("1970010100001", s, &n) == -1 && store_parse("197001010000-1x", s, &n) == -1,
+		   "names parsed: stamp and counter; anything else is not ours");
+
+		ok(store_prune(mix, 10, 0) == 0, "keep=0 deletes nothing");
+		ok(store_prune(mix, 10, 3) == 3 && !strcmp(mix[0], "197001010000") &&
+		   !strcmp(mix[1], "197001010000-1") && !strcmp(mix[2], "197001010000-9"),
+		   "keep=3 of 6: deletes the 3 oldest: %s %s %s", mix[0], mix[1], mix[2]);
+		ok(!strcmp(mix[3], "197001010000-10") && !strcmp(mix[4], "202611270325") &&
+		   !strcmp(mix[5], "202611270325-1"),
+		   "-10 is newer than -9, and a set clock newer than 1970: keeps %s %s %s",
+		   mix[3], mix[4], mix[5]);
+		ok(!strcmp(mix[6], "19700101000-1") && !strcmp(mix[7], "197001010000-") &&
+		   !strcmp(mix[8], "197001010000-01") && !strcmp(mix[9], "x"),
+		   "names not ours sort last and are never deleted");
+		ok(store_prune(mix, 10, 6) == 0 && store_prune(mix, 10, 1) == 5 &&
+		   !strcmp(mix[5], "202611270325-1"), "keep=6 of 6 deletes none; keep=1 keeps only the newest");
 	}
 	tap_plan(tap_n);
 	return tap_done();

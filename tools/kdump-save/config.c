@@ -86,6 +86,8 @@ int save_config_set(struct save_config *c, const char *kv, char *err, size_t err
 		return set_str(c->makedumpfile, sizeof(c->makedumpfile), key, v, err, errlen);
 	if (!strcmp(key, "level"))
 		return set_int(&c->level, key, v, 0, 31, err, errlen);
+	if (!strcmp(key, "keep"))
+		return set_int(&c->keep, key, v, 0, 100000, err, errlen);
 	if (!strcmp(key, "timeout"))
 		return set_int(&c->timeout, key, v, 1, 86400, err, errlen);
 	if (!strcmp(key, "after")) {
@@ -99,7 +101,7 @@ int save_config_set(struct save_config *c, const char *kv, char *err, size_t err
 			return fail(err, errlen, "after: '%s' is not reboot, poweroff or none", v);
 		return 0;
 	}
-	return fail(err, errlen, "unknown setting '%s' (device, fstype, dir, level, timeout, after, vmcore, makedumpfile)",
+	return fail(err, errlen, "unknown setting '%s' (device, fstype, dir, level, keep, timeout, after, vmcore, makedumpfile)",
 		    key);
 }
 

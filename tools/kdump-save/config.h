@@ -16,6 +16,7 @@ struct save_config {
 	char makedumpfile[128];
 	int level;		/* makedumpfile -d */
 	int timeout;		/* seconds for the whole save; then give up and reboot */
+	int keep;		/* keep the N newest dumps, delete older ones; 0: all */
 	enum after after;
 };
 

@@ -7,6 +7,10 @@
  *   <dir>/<YYYYMMDDHHMM>/dump.<YYYYMMDDHHMM>    kdump-compressed, -d 31 -c
  *   <dir>/<YYYYMMDDHHMM>/dmesg.<YYYYMMDDHHMM>   makedumpfile --dump-dmesg
  *
+ * A taken stamp gets -N (<stamp>-N/dump.<stamp>-N); on a board without a
+ * real-time clock every stamp is 197001010000 and N counts up (store.c).
+ * With kdump.keep=N only the N newest dumps stay (Debian's KDUMP_NUM_DUMPS).
+ *
  * Then it reboots (or powers off). It is meant to be /init of the capture
  * initramfs; as PID 1 it reads its settings from kdump.* kernel parameters.
  * Whatever fails, it says so on the console and still reboots: it never hangs.
@@ -23,11 +27,13 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/wait.h>
+#include <dirent.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "label.h"
+#include "store.h"
 #include "../common/kdumpfmt.h"
 
 #define MNT "/mnt/dump"
@@ -73,6 +79,7 @@ static void usage(FILE *out)
 	      "  fstype        its file system (ext4)\n"
 	      "  dir           directory on it (/var/crash)\n"
 	      "  level         makedumpfile dump level, 0-31 (31)\n"
+	      "  keep          keep only the N newest dumps in DIR; 0: all (0)\n"
 	      "  timeout       seconds for the whole save, then give up (600)\n"
 	      "  after         reboot, poweroff or none (reboot)\n"
 	      "  vmcore        what to save (/proc/vmcore)\n"
@@ -194,13 +201,97 @@ static int mkdirs(const char *path)
 	return mkdir(buf, 0700) && errno != EEXIST ? -1 : 0;
 }
 
+static void free_names(char **names, size_t count)
+{
+	while (count)
+		free(names[--count]);
+	free(names);
+}
+
+/* The names in dir (without . and ..). Returns 0, or -1 with errno. */
+static int list_dir(const char *path, char ***names, size_t *count)
+{
+	struct dirent *e;
+	size_t cap = 0;
+	DIR *d;
+
+	*names = NULL;
+	*count = 0;
+	d = opendir(path);
+	if (!d)
+		return -1;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (*count == cap) {
+			char **p = realloc(*names, (cap = cap ? 2 * cap : 16) * sizeof(*p));
+
+			if (!p)
+				goto fail;
+			*names = p;
+		}
+		if (!((*names)[*count] = strdup(e->d_name)))
+			goto fail;
+		++*count;
+	}
+	closedir(d);
+	return 0;
+fail:
+	closedir(d);
+	free_names(*names, *count);
+	errno = ENOMEM;
+	return -1;
+}
+
+/* rm -r of one dump directory: its files, then itself (no subdirectories). */
+static int remove_dump(const char *path)
+{
+	char **names, f[600];
+	size_t count, i;
+	int rc = 0;
+
+	if (list_dir(path, &names, &count))
+		return -1;
+	for (i = 0; i < count; i++) {
+		if (snprintf(f, sizeof(f), "%s/%s", path, names[i]) >= (int)sizeof(f) || unlink(f))
+			rc = -1;
+	}
+	free_names(names, count);
+	return rmdir(path) || rc ? -1 : 0;
+}
+
+/* Keeps the cfg.keep newest dumps in top, deletes the older ones. */
+static void prune(const char *top)
+{
+	char **names, path[600];
+	size_t count, n, i;
+
+	if (!cfg.keep)
+		return;
+	if (list_dir(top, &names, &count)) {
+		say("WARNING: cannot read %s to prune old dumps: %s", top, strerror(errno));
+		return;
+	}
+	n = store_prune(names, count, (unsigned)cfg.keep);
+	for (i = 0; i < n; i++) {
+		if (snprintf(path, sizeof(path), "%s/%s", top, names[i]) >= (int)sizeof(path) ||
+		    remove_dump(path))
+			say("WARNING: cannot delete old dump %s: %s", path, strerror(errno));
+		else
+			say("deleted old dump %s (keeping the %d newest)", path, cfg.keep);
+	}
+	sync();
+	free_names(names, count);
+}
+
 static int save(void)
 {
-	char root[160], top[320], dir[400], stamp[16], dump[480], tmp[480], dmesg[480];
-	char level[8], err[256];
+	char root[160], top[320], dir[400], stamp[32], dump[480], tmp[480], dmesg[480];
+	char level[8], err[256], **names;
 	struct kdump_info info;
 	struct statvfs sv;
-	int i, rc;
+	size_t count;
+	int rc;
 
 	if (access(cfg.vmcore, R_OK)) {
 		say("FAILED: %s: %s (is this the capture kernel?)", cfg.vmcore, strerror(errno));
@@ -213,14 +304,20 @@ static int save(void)
 		say("FAILED: cannot create %s: %s", top, strerror(errno));
 		return -1;
 	}
-	save_stamp(time(NULL), stamp, sizeof(stamp));
+	if (list_dir(top, &names, &count)) {
+		say("FAILED: cannot read %s: %s", top, strerror(errno));
+		return -1;
+	}
+	rc = store_new_name(time(NULL), names, count, stamp, sizeof(stamp));
+	free_names(names, count);
+	if (rc) {
+		say("FAILED: no name for the dump in %s", top);
+		return -1;
+	}
 	snprintf(dir, sizeof(dir), "%s/%s", top, stamp);
-	for (i = 1; mkdir(dir, 0700); i++) {
-		if (errno != EEXIST || i > 99) {
-			say("FAILED: cannot create %s: %s", dir, strerror(errno));
-			return -1;
-		}
-		snprintf(dir, sizeof(dir), "%s/%s-%d", top, stamp, i);
+	if (mkdir(dir, 0700)) {
+		say("FAILED: cannot create %s: %s", dir, strerror(errno));
+		return -1;
 	}
 	if (!statvfs(dir, &sv))
 		say("%s: %llu MiB free", dir,
@@ -244,7 +341,16 @@ static int save(void)
 
 	say("saving dump: makedumpfile -c -d %d %s", cfg.level, cfg.vmcore);
 	{
-		char *argv[] = { cfg.makedumpfile, "-c", "-d", level, cfg.vmcore, tmp, NULL };
+		/*
+		 * --message-level 6: its messages and errors, not its progress
+		 * indicator (a line redrawn with \r every second or so, about
+		 * 2.5 KB per dump): on a serial console that is most of the
+		 * output, and where the console drains slowly (QEMU raspi4b's
+		 * mini UART, docs/raspberry-pi-4.md) a full tty buffer would
+		 * block makedumpfile's writes.
+		 */
+		char *argv[] = { cfg.makedumpfile, "--message-level", "6", "-c", "-d", level,
+				 cfg.vmcore, tmp, NULL };
 
 		rc = run(argv);
 	}
@@ -266,6 +372,7 @@ static int save(void)
 	sync();
 	say("saved %s (%llu bytes, %llu pages, kernel %s)", dump,
 	    (unsigned long long)info.file_size, (unsigned long long)info.pages, info.release);
+	prune(top);
 	return 0;
 }
 
