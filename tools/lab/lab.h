@@ -74,6 +74,8 @@ struct spec {
  * stderr and returns -1 (the caller exits 2); 1 for --help; 0 when good.
  */
 int spec_parse(struct spec *s, int argc, char **argv);
+/* Where spec_parse() says what is wrong (NULL: stderr). */
+extern FILE *spec_errors;
 /* What the run expects: "dump", "survived" or "hung". */
 const char *spec_expected(const struct spec *s);
 

@@ -13,15 +13,18 @@
 
 #include "lab.h"
 
+FILE *spec_errors;
+
 static int bad(const char *fmt, ...)
 {
+	FILE *out = spec_errors ? spec_errors : stderr;
 	va_list ap;
 
-	fputs("dumpable: ", stderr);
+	fputs("dumpable: ", out);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(out, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fputc('\n', out);
 	return -1;
 }
 
