@@ -67,7 +67,7 @@ $(B)/host/lab: $(LAB_SRC) tools/lab/main.c $(HDRS)
 TRIAGE_SRC := tools/triage/analyze.c tools/triage/arch_arm64.c tools/triage/classify.c \
 	tools/triage/dump.c tools/triage/err.c tools/triage/printk.c tools/triage/report.c \
 	tools/triage/vmlinux.c tools/p4ni9/cases.c tools/common/kdumpfmt.c tools/common/how.c
-TRIAGE_PC := libkdumpfile libdw libelf
+TRIAGE_PC := libkdumpfile libdw libelf jansson
 TRIAGE_CFLAGS = $(shell pkg-config --cflags $(TRIAGE_PC))
 TRIAGE_LIBS = $(shell pkg-config --libs $(TRIAGE_PC))
 TRIAGE_UNIT := $(B)/unit/test_triage $(B)/unit/test_triage-san
