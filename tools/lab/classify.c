@@ -18,8 +18,26 @@
 
 #include "common/how.h"
 #include "lab.h"
+#include "p4ni9/cli.h"
 
 #define WHY(v, ...) snprintf((v)->why, sizeof((v)->why), __VA_ARGS__)
+
+/* What p4ni9's exit status says. */
+static const char *p4ni9_exit_meaning(int status)
+{
+	switch (status) {
+	case EXIT_REFUSED:
+		return "refused: no crash kernel loaded";
+	case EXIT_ENOSYS:
+		return "this kernel has no p4ni9 system call (ENOSYS)";
+	case EXIT_EPERM:
+		return "EPERM: the caller lacks CAP_SYS_BOOT";
+	case EXIT_EINVAL:
+		return "EINVAL: the kernel does not know the case";
+	default:
+		return "an error (a setting could not be written?)";
+	}
+}
 
 /* The outcome, and in v->why what was wrong when it is an error. */
 static const char *outcome(const struct spec *s, const struct events *e,
@@ -55,8 +73,8 @@ static const char *outcome(const struct spec *s, const struct events *e,
 		if (s->exec ? e->exec_end : e->returned == 0)
 			return "survived";
 		if (e->returned > 0)
-			WHY(v, "the call failed: p4ni9 returned exit status %d (a kernel without the system call: ENOSYS?)",
-			    e->returned);
+			WHY(v, "the call failed: p4ni9 returned exit status %d: %s", e->returned,
+			    p4ni9_exit_meaning(e->returned));
 		else
 			WHY(v, "the guest went on, but never said what the call returned");
 		return "error";
