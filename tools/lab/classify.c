@@ -62,7 +62,7 @@ static const char *outcome(const struct spec *s, const struct events *e,
 	}
 	if (e->armed < 0) {
 		WHY(v, "boot: the guest %s without arming kdump ('dumpable: armed')",
-		    e->hung_in ? "ran out of time" : "stopped");
+		    e->hung_in ? "ran out of time" : "stopped (see qemu.log and console.log)");
 		return "error";
 	}
 	if (e->triggered < 0) {

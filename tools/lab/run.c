@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -109,6 +111,18 @@ static json_t *triage(const struct paths *p, const struct harvest *h)
 	return json_load_file(out, 0, NULL);
 }
 
+/* SIGINT or SIGTERM waiting on the signalfd (the number), or 0. */
+static int pending_stop(int sig)
+{
+	struct signalfd_siginfo si;
+	int stop = 0;
+
+	while (read(sig, &si, sizeof(si)) == sizeof(si))
+		if (si.ssi_signo == SIGINT || si.ssi_signo == SIGTERM)
+			stop = (int)si.ssi_signo;
+	return stop;
+}
+
 /* Boot, watch, stop: QEMU never outlives this function. */
 static int boot_and_watch(const struct spec *s, const struct paths *p, int sig,
 			  struct events *e)
@@ -151,7 +165,10 @@ static int run_phases(const struct spec *s, struct paths *p, int sig)
 	write_json(j, path);
 	json_decref(j);
 	if (boot_and_watch(s, p, sig, &e))
-		return 2;
+		progress("the run did not start: see runs/%s", p->id);
+	/* A Ctrl-C while QEMU was not running yet, or after it had gone. */
+	if (!e.interrupted)
+		e.interrupted = pending_stop(sig);
 	harvest(s, p, &h);
 	dmesg = h.dmesg[0] ? read_text(h.dmesg) : NULL;
 	classify(s, &e, &h, dmesg, &v);
