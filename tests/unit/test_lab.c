@@ -77,6 +77,8 @@ static const struct fixture fixtures[] = {
 	{ "lock-unlock", "lock-unlock", false, "survived", "survived", true, NULL, "", "" },
 	{ "leak-lock-smp1", "leak-lock --smp 1", false, "dump", "dump", true, "panic", "", "" },
 	{ "double-lock", "double-lock", false, "dump", "dump", true, "soft-lockup", "", "" },
+	{ "irqoff-nmi-smp1", "double-lock-irqoff --smp 1", false, "dump", "dump", true,
+	  "nmi-watchdog", "", "" },
 	{ "irqoff-watchdog", "double-lock-irqoff", false, "dump", "dump", true, "watchdog", "0", "" },
 	/* --watchdog off, but p4ni9 --arm turns dumpwatch on again: see fixtures/README */
 	{ "irqoff-nmi", "double-lock-irqoff --watchdog off", false, "dump", "hung", false,
