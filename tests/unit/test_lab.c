@@ -99,6 +99,9 @@ static const struct fixture fixtures[] = {
 	{ "enosys", "lock-unlock", false, "error", "survived", false, NULL, "", "ENOSYS" },
 	{ "capture-failed", "null-deref", false, "capture-failed", "dump", false, NULL, "",
 	  "FAILED" },
+	/* The capture kernel came up and then stalled: capture-failed, not hung. */
+	{ "capture-failed", "null-deref", true, "capture-failed", "dump", false, NULL, "",
+	  "FAILED" },
 };
 
 static void test_fixture(const struct fixture *f)
