@@ -28,7 +28,8 @@ int qmp_send(int fd, const char *command)
 	if (text) {
 		len = strlen(text);
 		text[len] = '\n';	/* json_dumps leaves room for its NUL: replace it */
-		rc = write(fd, text, len + 1) == (ssize_t)(len + 1) ? 0 : -1;
+		/* QEMU may have gone: an error, not a SIGPIPE. */
+		rc = send(fd, text, len + 1, MSG_NOSIGNAL) == (ssize_t)(len + 1) ? 0 : -1;
 		free(text);
 	}
 	json_decref(cmd);
