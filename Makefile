@@ -39,8 +39,8 @@ $(B)/arm64/kdump-save: $(SAVE_SRC) tools/kdump-save/main.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CROSS)gcc $(CFLAGS) $(WARN) -static -o $@ $(SAVE_SRC) tools/kdump-save/main.c
 
-# Host tools: the lab reads the case table and checks dumps with these.
-host-tools: $(B)/host/p4ni9 $(B)/host/dumpcheck $(B)/host/triage
+# Host tools: the lab runner, the case table, the dump check, triage.
+host-tools: $(B)/host/p4ni9 $(B)/host/dumpcheck $(B)/host/triage $(B)/host/lab
 
 $(B)/host/p4ni9: $(P4NI9_SRC) tools/p4ni9/main.c $(HDRS)
 	@mkdir -p $(@D)
@@ -50,11 +50,24 @@ $(B)/host/dumpcheck: tools/dumpcheck/dumpcheck.c tools/common/kdumpfmt.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(WARN) -o $@ tools/dumpcheck/dumpcheck.c tools/common/kdumpfmt.c
 
+# The lab runner (tools/lab): QEMU, QMP, the console, the verdict; JSON with jansson.
+LAB_PURE := tools/lab/classify.c tools/lab/events.c tools/lab/harvest.c tools/lab/spec.c \
+	tools/lab/board.c tools/lab/util.c tools/common/how.c tools/common/kdumpfmt.c \
+	tools/p4ni9/cases.c
+LAB_SRC := $(LAB_PURE) tools/lab/boot.c tools/lab/watch.c tools/lab/qmp.c \
+	tools/lab/prepare.c tools/lab/report.c tools/lab/run.c
+LAB_LIBS := -ljansson -lm
+LAB_INC := $(INC) -Itools -Itools/lab
+
+$(B)/host/lab: $(LAB_SRC) tools/lab/main.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) $(LAB_INC) -o $@ $(LAB_SRC) tools/lab/main.c $(LAB_LIBS)
+
 # triage: reads vmcores with libkdumpfile, vmlinux with libelf/libdw.
 TRIAGE_SRC := tools/triage/analyze.c tools/triage/arch_arm64.c tools/triage/classify.c \
 	tools/triage/dump.c tools/triage/err.c tools/triage/printk.c tools/triage/report.c \
-	tools/triage/vmlinux.c tools/p4ni9/cases.c tools/common/kdumpfmt.c
-TRIAGE_PC := libkdumpfile libdw libelf
+	tools/triage/vmlinux.c tools/p4ni9/cases.c tools/common/kdumpfmt.c tools/common/how.c
+TRIAGE_PC := libkdumpfile libdw libelf jansson
 TRIAGE_CFLAGS = $(shell pkg-config --cflags $(TRIAGE_PC))
 TRIAGE_LIBS = $(shell pkg-config --libs $(TRIAGE_PC))
 TRIAGE_UNIT := $(B)/unit/test_triage $(B)/unit/test_triage-san
@@ -77,20 +90,23 @@ $(B)/fuzz/fuzz_triage: tools/triage/fuzz_triage.c $(TRIAGE_SRC) $(HDRS)
 	clang -O1 -g -fsanitize=fuzzer,address,undefined $(WARN) $(INC) -Itools $(TRIAGE_CFLAGS) -o $@ $(filter %.c,$^) $(TRIAGE_LIBS)
 
 # Unit tests: plain and under ASan/UBSan.
-UNIT := $(B)/unit/test_p4ni9 $(B)/unit/test_kdump_save $(B)/unit/test_kdumpfmt
+UNIT := $(B)/unit/test_p4ni9 $(B)/unit/test_kdump_save $(B)/unit/test_kdumpfmt $(B)/unit/test_lab
 UNIT_SAN := $(UNIT:%=%-san)
 
 $(B)/unit/test_p4ni9 $(B)/unit/test_p4ni9-san: tests/unit/test_p4ni9.c $(P4NI9_SRC)
 $(B)/unit/test_kdump_save $(B)/unit/test_kdump_save-san: tests/unit/test_kdump_save.c tools/kdump-save/config.c tools/kdump-save/label.c tools/kdump-save/store.c
 $(B)/unit/test_kdumpfmt $(B)/unit/test_kdumpfmt-san: tests/unit/test_kdumpfmt.c tools/common/kdumpfmt.c
+$(B)/unit/test_lab $(B)/unit/test_lab-san: tests/unit/test_lab.c $(LAB_PURE) $(wildcard tools/lab/*.h)
+# The lab's classifier is tested on real console logs and dmesgs kept here.
+$(B)/unit/test_lab $(B)/unit/test_lab-san: UNIT_DEFS = -DFIXTURES='"$(CURDIR)/tests/unit/fixtures"'
 
 $(UNIT): $(HDRS) tests/unit/tap.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(WARN) $(INC) -Itools -o $@ $(filter %.c,$^)
+	$(CC) $(CFLAGS) $(WARN) $(INC) -Itools $(UNIT_DEFS) -o $@ $(filter %.c,$^) -lm
 
 $(UNIT_SAN): $(HDRS) tests/unit/tap.h
 	@mkdir -p $(@D)
-	$(CC) -O1 -g $(SAN) $(WARN) $(INC) -Itools -o $@ $(filter %.c,$^)
+	$(CC) -O1 -g $(SAN) $(WARN) $(INC) -Itools $(UNIT_DEFS) -o $@ $(filter %.c,$^) -lm
 
 unit: $(UNIT) $(UNIT_SAN) $(TRIAGE_UNIT) host-tools
 	@sh tests/run unit

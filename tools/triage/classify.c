@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/how.h"
 #include "p4ni9/cases.h"
 #include "triage.h"
 
@@ -34,13 +35,14 @@ const char *verdict_name(enum verdict v)
 /*
  * Log markers, strongest first: the first rule with a matching line wins.
  * A soft lockup or a stall ends in "Kernel panic", so panic comes last.
+ * dumpwatch's texts are the ones the lab's how-rules use (common/how.h).
  */
 static const struct {
 	enum verdict v;
 	const char *text;
 } markers[] = {
-	{ V_BUTTON, "dump button pressed" },
-	{ V_HARD_LOCKUP, "hard LOCKUP" },
+	{ V_BUTTON, HOW_BUTTON_TEXT },
+	{ V_HARD_LOCKUP, HOW_HARD_LOCKUP_TEXT },
 	{ V_HARD_LOCKUP, "detected stalls on CPUs/tasks" },
 	{ V_HARD_LOCKUP, "self-detected stall on CPU" },
 	{ V_SOFT_LOCKUP, "soft lockup - CPU#" },
@@ -122,7 +124,7 @@ static const char *const death_msgs[] = {
 	"Unable to handle kernel",
 	"BUG: kernel NULL pointer dereference",
 	"Internal error:",
-	"dump button pressed",
+	HOW_BUTTON_TEXT,
 };
 
 const char *panic_message(const char *const *lines, size_t n)

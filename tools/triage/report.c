@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The report: text for people, JSON (stable keys) for machines. */
+/* The report: text for people, JSON (stable keys, jansson) for machines. */
 #include <inttypes.h>
+#include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "triage.h"
@@ -84,152 +86,138 @@ void report_text(const struct report *r, FILE *o)
 		fprintf(o, "warning: %s\n", r->warnings[i]);
 }
 
-static void jstr(FILE *o, const char *s)
+/*
+ * A string for JSON: bytes outside ASCII are taken as Latin-1 (a kernel log
+ * line may hold anything), so the text is always valid UTF-8.
+ */
+static json_t *jstr(const char *s)
 {
-	fputc('"', o);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
+	size_t n = strlen(s), i, k = 0;
+	char *u = malloc(2 * n + 1);
+	json_t *j;
 
-		if (ch == '"' || ch == '\\')
-			fprintf(o, "\\%c", ch);
-		else if (ch < 0x20 || ch >= 0x7f)
-			fprintf(o, "\\u%04x", ch);
-		else
-			fputc(ch, o);
+	if (!u)
+		return json_null();
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch < 0x80) {
+			u[k++] = (char)ch;
+		} else {
+			u[k++] = (char)(0xc0 | ch >> 6);
+			u[k++] = (char)(0x80 | (ch & 0x3f));
+		}
 	}
-	fputc('"', o);
+	j = json_stringn(u, k);
+	free(u);
+	return j ? j : json_null();
 }
 
-static void jstr_or_null(FILE *o, const char *s)
+static json_t *jstr_or_null(const char *s)
 {
-	if (s && *s)
-		jstr(o, s);
-	else
-		fputs("null", o);
+	return s && *s ? jstr(s) : json_null();
 }
 
-static void jframes(FILE *o, const struct frame *f, unsigned int n)
+static json_t *jint_or_null(bool have, json_int_t v)
 {
+	return have ? json_integer(v) : json_null();
+}
+
+static json_t *jframes(const struct frame *f, unsigned int n)
+{
+	json_t *a = json_array();
 	unsigned int i;
 
-	fputc('[', o);
-	for (i = 0; i < n; i++) {
-		if (i)
-			fputs(", ", o);
-		jstr(o, f[i].sym);
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, jstr(f[i].sym));
+	return a;
+}
+
+static json_t *jstrings(const char *const *s, size_t stride, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, jstr(*(const char *const *)((const char *)s + i * stride)));
+	return a;
+}
+
+static json_t *task_json(const struct report *r)
+{
+	if (r->pid < 0)
+		return json_null();
+	return json_pack("{s:o, s:i, s:o, s:o}", "comm", jstr(r->comm), "pid", r->pid,
+			 "preempt_count", jint_or_null(r->have_preempt, r->preempt_count),
+			 "preempt_count_at_bug",
+			 jint_or_null(r->preempt_logged >= 0, r->preempt_logged));
+}
+
+static json_t *cpus_json(const struct report *r)
+{
+	json_t *a = json_array();
+	int cpu;
+
+	for (cpu = 0; cpu < r->nr_cpus; cpu++) {
+		const struct cpu_report *c = &r->cpus[cpu];
+
+		json_array_append_new(a, json_pack(
+			"{s:i, s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:o}", "cpu", cpu,
+			"online", c->online, "regs_saved", c->regs_saved,
+			"pc", jstr_or_null(c->regs_saved ? c->pc : NULL),
+			"lr", jstr_or_null(c->regs_saved ? c->lr : NULL),
+			"pid", jint_or_null(c->pid >= 0, c->pid),
+			"comm", c->pid >= 0 ? jstr(c->comm) : json_null(),
+			"lock", jstr_or_null(c->lock),
+			"backtrace", jframes(c->frames, c->regs_saved ? c->nframes : 0)));
 	}
-	fputc(']', o);
+	return a;
+}
+
+static json_t *esr_json(const struct report *r)
+{
+	const struct esr_info *x = &r->esr;
+	char buf[512], value[24];
+
+	if (!r->have_esr)
+		return json_null();
+	esr_summary(x, buf, sizeof(buf));
+	snprintf(value, sizeof(value), "0x%016" PRIx64, x->value);
+	return json_pack("{s:s, s:i, s:o, s:i, s:i, s:o, s:o, s:o, s:o, s:o}",
+			 "value", value, "ec", x->ec, "ec_name", jstr(x->ec_name),
+			 "il", x->il, "iss", x->iss, "fsc", jint_or_null(x->fsc >= 0, x->fsc),
+			 "fsc_kind", x->fsc >= 0 ? jstr(x->fsc_kind) : json_null(),
+			 "fsc_name", x->fsc >= 0 ? jstr(x->fsc_name) : json_null(),
+			 "wnr", jint_or_null(x->wnr >= 0, x->wnr), "summary", jstr(buf));
 }
 
 void report_json(const struct report *r, FILE *o)
 {
-	char buf[512];
+	const char *locks[2] = { r->locks[0], r->locks[1] };
+	const char *warnings[8];
 	unsigned int i;
-	int cpu;
+	json_t *j = json_object();
 
-	fputs("{\n  \"release\": ", o);
-	jstr(o, r->release);
-	fputs(",\n  \"arch\": ", o);
-	jstr(o, r->arch);
-	fputs(",\n  \"verdict\": ", o);
-	jstr(o, verdict_name(r->verdict));
-	if (r->case_nr >= 0) {
-		fprintf(o, ",\n  \"case\": %d,\n  \"case_name\": ", r->case_nr);
-		jstr(o, case_name(r->case_nr));
-	} else {
-		fputs(",\n  \"case\": null,\n  \"case_name\": null", o);
-	}
-	fputs(",\n  \"panic_message\": ", o);
-	jstr_or_null(o, r->panic_message);
-	if (r->panic_cpu >= 0)
-		fprintf(o, ",\n  \"panic_cpu\": %d", r->panic_cpu);
-	else
-		fputs(",\n  \"panic_cpu\": null", o);
-	fputs(",\n  \"task\": ", o);
-	if (r->pid >= 0) {
-		fputs("{\"comm\": ", o);
-		jstr(o, r->comm);
-		fprintf(o, ", \"pid\": %d, \"preempt_count\": ", r->pid);
-		if (r->have_preempt)
-			fprintf(o, "%" PRId64, r->preempt_count);
-		else
-			fputs("null", o);
-		if (r->preempt_logged >= 0)
-			fprintf(o, ", \"preempt_count_at_bug\": %" PRId64 "}", r->preempt_logged);
-		else
-			fputs(", \"preempt_count_at_bug\": null}", o);
-	} else {
-		fputs("null", o);
-	}
-	fputs(",\n  \"cpus\": [", o);
-	for (cpu = 0; cpu < r->nr_cpus; cpu++) {
-		const struct cpu_report *c = &r->cpus[cpu];
-
-		fprintf(o, "%s\n    {\"cpu\": %d, \"online\": %s, \"regs_saved\": %s, \"pc\": ",
-			cpu ? "," : "", cpu, c->online ? "true" : "false",
-			c->regs_saved ? "true" : "false");
-		jstr_or_null(o, c->regs_saved ? c->pc : NULL);
-		fputs(", \"lr\": ", o);
-		jstr_or_null(o, c->regs_saved ? c->lr : NULL);
-		if (c->pid >= 0) {
-			fprintf(o, ", \"pid\": %d, \"comm\": ", c->pid);
-			jstr(o, c->comm);
-		} else {
-			fputs(", \"pid\": null, \"comm\": null", o);
-		}
-		fputs(", \"lock\": ", o);
-		jstr_or_null(o, c->lock);
-		fputs(", \"backtrace\": ", o);
-		jframes(o, c->frames, c->regs_saved ? c->nframes : 0);
-		fputc('}', o);
-	}
-	fputs("\n  ],\n  \"registers_from\": ", o);
-	jstr(o, r->notes_mapping);
-	fputs(",\n  \"backtrace\": ", o);
-	jframes(o, r->bt, r->nbt);
-	fputs(",\n  \"esr\": ", o);
-	if (r->have_esr) {
-		const struct esr_info *x = &r->esr;
-
-		esr_summary(x, buf, sizeof(buf));
-		fprintf(o, "{\"value\": \"0x%016" PRIx64 "\", \"ec\": %u, \"ec_name\": ", x->value,
-			x->ec);
-		jstr(o, x->ec_name);
-		fprintf(o, ", \"il\": %u, \"iss\": %u, \"fsc\": ", x->il, x->iss);
-		if (x->fsc >= 0) {
-			fprintf(o, "%d, \"fsc_kind\": ", x->fsc);
-			jstr(o, x->fsc_kind);
-			fputs(", \"fsc_name\": ", o);
-			jstr(o, x->fsc_name);
-		} else {
-			fputs("null, \"fsc_kind\": null, \"fsc_name\": null", o);
-		}
-		if (x->wnr >= 0)
-			fprintf(o, ", \"wnr\": %d", x->wnr);
-		else
-			fputs(", \"wnr\": null", o);
-		fputs(", \"summary\": ", o);
-		jstr(o, buf);
-		fputc('}', o);
-	} else {
-		fputs("null", o);
-	}
-	fputs(",\n  \"locks\": [", o);
-	for (i = 0; i < r->nlocks; i++) {
-		if (i)
-			fputs(", ", o);
-		jstr(o, r->locks[i]);
-	}
-	fputs("],\n  \"log_tail\": [", o);
-	for (i = 0; i < r->ntail; i++) {
-		fputs(i ? ",\n    " : "\n    ", o);
-		jstr(o, r->tail[i]);
-	}
-	fputs("\n  ],\n  \"warnings\": [", o);
-	for (i = 0; i < r->nwarnings; i++) {
-		if (i)
-			fputs(", ", o);
-		jstr(o, r->warnings[i]);
-	}
-	fputs("]\n}\n", o);
+	for (i = 0; i < r->nwarnings && i < 8; i++)
+		warnings[i] = r->warnings[i];
+	json_object_set_new(j, "release", jstr(r->release));
+	json_object_set_new(j, "arch", jstr(r->arch));
+	json_object_set_new(j, "verdict", jstr(verdict_name(r->verdict)));
+	json_object_set_new(j, "case", jint_or_null(r->case_nr >= 0, r->case_nr));
+	json_object_set_new(j, "case_name",
+			    r->case_nr >= 0 ? jstr(case_name(r->case_nr)) : json_null());
+	json_object_set_new(j, "panic_message", jstr_or_null(r->panic_message));
+	json_object_set_new(j, "panic_cpu", jint_or_null(r->panic_cpu >= 0, r->panic_cpu));
+	json_object_set_new(j, "task", task_json(r));
+	json_object_set_new(j, "cpus", cpus_json(r));
+	json_object_set_new(j, "registers_from", jstr(r->notes_mapping));
+	json_object_set_new(j, "backtrace", jframes(r->bt, r->nbt));
+	json_object_set_new(j, "esr", esr_json(r));
+	json_object_set_new(j, "locks", jstrings(locks, sizeof(locks[0]), r->nlocks));
+	json_object_set_new(j, "log_tail",
+			    jstrings((const char *const *)r->tail, sizeof(r->tail[0]), r->ntail));
+	json_object_set_new(j, "warnings", jstrings(warnings, sizeof(warnings[0]), i));
+	json_dumpf(j, o, JSON_INDENT(2));
+	fputc('\n', o);
+	json_decref(j);
 }

@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the lab runner's pure parts: the spec, console events, the
+ * classifier (on real console logs and dump dmesgs of every case, kept
+ * trimmed under tests/unit/fixtures/), the how-rules, stamp order, the
+ * command lines.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/how.h"
+#include "lab/lab.h"
+#include "tap.h"
+
+#ifndef FIXTURES
+#define FIXTURES "tests/unit/fixtures"
+#endif
+
+static char *fixture(const char *name, const char *ext)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s.%s", FIXTURES, name, ext);
+	return read_text(path);
+}
+
+/* A console log through the events, one line a second, as the watch feeds them. */
+static void feed(struct events *e, const char *log, bool deadline)
+{
+	char *copy = strdup(log ? log : ""), *line, *save = NULL;
+	double t = 1;
+
+	events_init(e);
+	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		size_t n = strlen(line);
+
+		if (n && line[n - 1] == '\r')
+			line[n - 1] = '\0';
+		events_feed(e, line, t++);
+	}
+	/* The watch's deadline passed after the last line: it names the phase. */
+	if (deadline)
+		e->hung_in = events_phase(e);
+	else
+		e->qemu_gone = true;
+	e->end = t;
+	free(copy);
+}
+
+static int parse(struct spec *s, const char *args)
+{
+	char buf[256], *argv[16], *save = NULL, *a;
+	int argc = 0;
+
+	snprintf(buf, sizeof(buf), "%s", args);
+	for (a = strtok_r(buf, " ", &save); a && argc < 15; a = strtok_r(NULL, " ", &save))
+		argv[argc++] = a;
+	argv[argc] = NULL;
+	return spec_parse(s, argc, argv);
+}
+
+struct fixture {
+	const char *name;	/* FIXTURES/NAME.console, and NAME.dmesg when a dump came home */
+	const char *args;	/* ./dumpable run ARGS */
+	bool deadline;		/* the runner's deadline passed after the last line */
+	const char *outcome, *expected;
+	bool match;
+	const char *how;	/* NULL: none */
+	const char *not_stopped;	/* "" when none */
+	const char *why;	/* text the why must hold, "" for none */
+};
+
+static const struct fixture fixtures[] = {
+	{ "panic", "panic", false, "dump", "dump", true, "panic", "", "" },
+	{ "null-deref", "null-deref", false, "dump", "dump", true, "oops", "", "" },
+	{ "lock-unlock", "lock-unlock", false, "survived", "survived", true, NULL, "", "" },
+	{ "leak-lock-smp1", "leak-lock --smp 1", false, "dump", "dump", true, "panic", "", "" },
+	{ "double-lock", "double-lock", false, "dump", "dump", true, "soft-lockup", "", "" },
+	{ "irqoff-nmi-smp1", "double-lock-irqoff --smp 1", false, "dump", "dump", true,
+	  "nmi-watchdog", "", "" },
+	{ "irqoff-watchdog", "double-lock-irqoff", false, "dump", "dump", true, "watchdog", "0", "" },
+	{ "irqoff-nowatchdog", "double-lock-irqoff --watchdog off", true, "hung", "hung", true,
+	  NULL, "", "" },
+	{ "irqoff-gicv2", "double-lock-irqoff --gic 2 --cpu 2", false, "dump", "dump", true,
+	  "watchdog", "2", "" },
+	/* Issue 8: the button's dump is what this run asks for, not the case's. */
+	{ "button-irqoff", "double-lock-irqoff --watchdog off --cpu 3 --press-button-after 5", false,
+	  "dump", "dump", true, "button", "", "" },
+	{ "button-healthy", "lock-unlock --press-button-after 2", false, "dump", "dump", true,
+	  "button", "", "" },
+	{ "irqoff-hung", "double-lock-irqoff --smp 1 --gic 2", true, "hung", "hung", true, NULL, "", "" },
+	/* Issue 8: a guest that never boots is an error, not hung. */
+	{ "boot-never", "double-lock-irqoff --watchdog off", true, "error", "hung", false, NULL, "",
+	  "boot" },
+	{ "boot-never", "null-deref", true, "error", "dump", false, NULL, "", "boot" },
+	/* Issue 8: a call that fails (ENOSYS) has not survived. */
+	{ "enosys", "lock-unlock", false, "error", "survived", false, NULL, "", "ENOSYS" },
+	{ "capture-failed", "null-deref", false, "capture-failed", "dump", false, NULL, "",
+	  "FAILED" },
+	/* The capture kernel came up and then stalled: capture-failed, not hung. */
+	{ "capture-failed", "null-deref", true, "capture-failed", "dump", false, NULL, "",
+	  "FAILED" },
+};
+
+static void test_fixture(const struct fixture *f)
+{
+	char *console = fixture(f->name, "console"), *dmesg = fixture(f->name, "dmesg");
+	struct harvest h = { 0 };
+	struct events e;
+	struct verdict v;
+	struct spec s;
+	const char *how;
+
+	if (!console || parse(&s, f->args)) {
+		ok(0, "%s (%s): fixture and spec", f->name, f->args);
+		free(console);
+		free(dmesg);
+		return;
+	}
+	if (dmesg) {	/* a whole dump came home with it */
+		strcpy(h.dump, "dump.202611280400");
+		strcpy(h.dmesg, "dmesg.202611280400");
+		h.format = "kdump-compressed";
+	}
+	feed(&e, console, f->deadline);
+	classify(&s, &e, &h, dmesg, &v);
+	how = v.how ? v.how : "none";
+	ok(!strcmp(v.outcome, f->outcome) && !strcmp(v.expected, f->expected) && v.match == f->match,
+	   "%s (%s): %s, expected %s, %s%s%s", f->name, f->args, v.outcome, v.expected,
+	   v.match ? "match" : "mismatch", v.why[0] ? ": " : "", v.why);
+	ok(!strcmp(how, f->how ? f->how : "none") && !strcmp(v.cpus_not_stopped, f->not_stopped),
+	   "%s: how %s, CPUs not stopped '%s'", f->name, how, v.cpus_not_stopped);
+	if (*f->why)
+		ok(strstr(v.why, f->why) != NULL, "%s: why says '%s'", f->name, f->why);
+	free(console);
+	free(dmesg);
+}
+
+static void test_events(void)
+{
+	int arg = -1;
+
+	ok(line_event("dumpable: armed: crash kernel loaded, uptime 1.2 s", NULL) == EV_ARMED, "armed");
+	ok(line_event("[  1.0] dumpable: armed", NULL) == EV_NONE, "armed only at a line's start");
+	ok(line_event("dumpable: trigger case 1", NULL) == EV_TRIGGERED &&
+	   line_event("dumpable: exec begin", NULL) == EV_TRIGGERED, "triggered: case or exec");
+	ok(line_event("kdump-save: [  0.81] capture kernel up, saving", NULL) == EV_CAPTURE_UP,
+	   "capture kernel up");
+	ok(line_event("kdump-save: [  3.01] saved /mnt/dump/var/crash/1/dump.1 (5 bytes)", NULL) ==
+	   EV_SAVED, "saved");
+	ok(line_event("kdump-save: [  3.01] FAILED: makedumpfile exit 1", NULL) == EV_SAVE_FAILED,
+	   "FAILED");
+	ok(line_event("dumpable: p4ni9 returned: exit status 38", &arg) == EV_RETURNED && arg == 38,
+	   "returned, with its status");
+	ok(line_event("dumpable: survived: still running", NULL) == EV_SURVIVED &&
+	   line_event("dumpable: exec end: status 0", NULL) == EV_SURVIVED, "survived: case or exec");
+}
+
+/* --exec: survived needs "exec end", whatever p4ni9 said. */
+static void test_exec(void)
+{
+	char script[512];
+	struct harvest h = { 0 };
+	struct events e;
+	struct verdict v;
+	struct spec s;
+	int rc;
+
+	snprintf(script, sizeof(script), "lock-unlock --exec %s/lock-unlock.console", FIXTURES);
+	rc = parse(&s, script);
+	if (rc) {
+		ok(0, "--exec: spec with a script");
+		return;
+	}
+	feed(&e, "dumpable: armed\ndumpable: exec begin\ndumpable: exec end: status 0\n", false);
+	classify(&s, &e, &h, NULL, &v);
+	ok(!strcmp(v.outcome, "survived") && v.match, "--exec: exec end is survived");
+	feed(&e, "dumpable: armed\ndumpable: exec begin\ndumpable: survived\n", false);
+	classify(&s, &e, &h, NULL, &v);
+	ok(!strcmp(v.outcome, "error"), "--exec: without exec end it is not survived");
+}
+
+static void test_spec(void)
+{
+	struct spec s;
+
+	ok(parse(&s, "5") == 0 && s.smp == 4 && s.gic == 3 && s.nmi && s.watchdog &&
+	   s.timeout_s == 120 && !strcmp(s.mem, "1G") && !strcmp(s.board->name, "virt") &&
+	   !strcmp(spec_expected(&s), "dump"), "defaults: smp 4, GICv3, NMI, watchdog, 120 s");
+	ok(parse(&s, "5 --smp 1 --gic 2") == 0 && !s.nmi && !strcmp(spec_expected(&s), "hung"),
+	   "case 5 on one CPU without NMI: expected hung");
+	ok(parse(&s, "5 --watchdog off") == 0 && !strcmp(spec_expected(&s), "hung"),
+	   "case 5 without the watchdog: expected hung");
+	ok(parse(&s, "5 --watchdog off --press-button-after 3") == 0 &&
+	   !strcmp(spec_expected(&s), "dump"), "the button makes it a dump");
+	ok(parse(&s, "2 --press-button-after 2") == 0 && !strcmp(spec_expected(&s), "dump"),
+	   "the button on a healthy machine: a dump");
+	ok(parse(&s, "9") < 0, "no case 9");
+	ok(parse(&s, "panic --smp zero") < 0 && parse(&s, "panic --smp 9") < 0 &&
+	   parse(&s, "panic --smp 0") < 0, "--smp: a number, 1 to 8");
+	ok(parse(&s, "panic --gic 2 --nmi on") < 0, "--nmi on needs GICv3");
+	ok(parse(&s, "panic --cpu 4") < 0 && parse(&s, "panic --cpu 3") == 0, "--cpu within --smp");
+	ok(parse(&s, "panic --mem 1x") < 0 && parse(&s, "panic --mem 512M") == 0, "--mem sizes");
+	ok(parse(&s, "panic --frob") < 0 && parse(&s, "panic --smp") < 0, "unknown or incomplete options");
+	ok(parse(&s, "panic --help") == 1, "--help");
+	ok(parse(&s, "panic --board rpi4") < 0 && parse(&s, "panic --board nope") < 0,
+	   "boards: only virt runs");
+}
+
+static void test_stamps(void)
+{
+	const char *names[] = { "202611280400-9", "202611280400", "202611280400-10",
+				"202611272359-99", "lost+found" };
+	const char *dumps[] = { "dmesg.202611280401", "dump.202611280400", "dump.202611280401" };
+
+	ok(stamp_cmp("202611280400-10", "202611280400-9") > 0, "-10 is after -9");
+	ok(stamp_cmp("202611280400-1", "202611280400") > 0, "-1 is after none");
+	ok(stamp_cmp("202611280401", "202611280400-99") > 0, "a later minute wins");
+	ok(!strcmp(newest_stamp(names, 5, ""), "202611280400-10"), "the newest directory");
+	ok(!strcmp(newest_stamp(dumps, 3, "dump."), "dump.202611280401"), "the newest dump file");
+	ok(newest_stamp(names, 0, "") == NULL, "none of none");
+}
+
+static void test_how(void)
+{
+	char buf[16];
+
+	ok(dump_how_text("Kernel panic - not syncing: dumpwatch: dump button\n") == HOW_BUTTON,
+	   "how: button");
+	ok(dump_how_text("Kernel panic - not syncing: dumpwatch: hard LOCKUP (NMI)") ==
+	   HOW_NMI_WATCHDOG, "how: NMI watchdog");
+	ok(dump_how_text("Kernel panic - not syncing: dumpwatch: hard LOCKUP on CPU#2") ==
+	   HOW_WATCHDOG, "how: watchdog");
+	ok(dump_how_text("watchdog: BUG: soft lockup - CPU#1 stuck\nKernel panic") ==
+	   HOW_SOFT_LOCKUP, "how: soft lockup wins over its panic");
+	ok(dump_how_text("Internal error: Oops: 96000006") == HOW_OOPS, "how: oops");
+	ok(dump_how_text("nothing") == HOW_NONE && dump_how_text(NULL) == HOW_NONE, "how: none");
+	ok(cpus_not_stopped("SMP: failed to stop secondary CPUs 1-3\nx SMP: failed to stop secondary CPUs 2\n",
+			    buf, sizeof(buf)) == 0 && !strcmp(buf, "2"), "CPUs not stopped: the last line");
+	ok(cpus_not_stopped("all stopped", buf, sizeof(buf)) < 0, "CPUs not stopped: none");
+}
+
+static void test_cmdlines(void)
+{
+	char buf[512];
+
+	ok(!capture_cmdline(board_lookup("virt"), NULL, buf, sizeof(buf)) &&
+	   !strcmp(buf, "console=ttyAMA0 reset_devices nr_cpus=1 cma=0 panic=5 rdinit=/init "
+		   "kdump.device=LABEL=dumps kdump.after=poweroff"), "virt capture command line");
+	ok(!capture_cmdline(board_lookup("rpi4"), "bootfs", buf, sizeof(buf)) &&
+	   !strcmp(buf, "console=ttyS1,115200 reset_devices nr_cpus=1 cma=0 panic=10 rdinit=/init "
+		   "kdump.device=LABEL=bootfs kdump.fstype=vfat kdump.dir=/var/crash kdump.after=reboot"),
+	   "rpi4 capture command line");
+	ok(!kernel_cmdline(board_lookup("rpi4"), NULL, buf, sizeof(buf)) &&
+	   !strcmp(buf, "console=ttyS1,115200 crashkernel=64M panic=10 rdinit=/init "
+		   "dumpwatch.button=pinctrl-bcm2711:21:falling"), "rpi4 kernel command line");
+}
+
+int main(void)
+{
+	size_t i;
+
+	spec_errors = tmpfile();	/* the usage messages, out of the TAP stream */
+	test_events();
+	test_spec();
+	test_stamps();
+	test_how();
+	test_cmdlines();
+	test_exec();
+	for (i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++)
+		test_fixture(&fixtures[i]);
+	tap_plan(tap_n);
+	return tap_done();
+}

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0
+/* How a dump came about, from the crashed kernel's log. See how.h. */
+#include <string.h>
+
+#include "how.h"
+
+/*
+ * Strongest first: the button's and the watchdogs' panics also print
+ * "Kernel panic", and a soft lockup may follow an oops-free panic path,
+ * so the generic panic comes last.
+ */
+static const struct {
+	enum dump_how how;
+	const char *text;
+} how_rules[] = {
+	{ HOW_BUTTON, "not syncing: dumpwatch: dump button" },
+	{ HOW_NMI_WATCHDOG, HOW_HARD_LOCKUP_TEXT " (NMI)" },
+	{ HOW_WATCHDOG, "dumpwatch: " HOW_HARD_LOCKUP_TEXT " on CPU" },
+	{ HOW_SOFT_LOCKUP, "soft lockup - CPU" },
+	{ HOW_OOPS, "Internal error: Oops" },
+	{ HOW_PANIC, "Kernel panic" },
+};
+
+static const char *const how_names[] = {
+	[HOW_NONE] = NULL,
+	[HOW_BUTTON] = "button",
+	[HOW_NMI_WATCHDOG] = "nmi-watchdog",
+	[HOW_WATCHDOG] = "watchdog",
+	[HOW_SOFT_LOCKUP] = "soft-lockup",
+	[HOW_OOPS] = "oops",
+	[HOW_PANIC] = "panic",
+};
+
+const char *dump_how_name(enum dump_how h)
+{
+	if ((unsigned int)h >= sizeof(how_names) / sizeof(how_names[0]))
+		return NULL;
+	return how_names[h];
+}
+
+enum dump_how dump_how_lines(const char *const *lines, size_t n)
+{
+	size_t r, i;
+
+	for (r = 0; r < sizeof(how_rules) / sizeof(how_rules[0]); r++)
+		for (i = 0; i < n; i++)
+			if (lines[i] && strstr(lines[i], how_rules[r].text))
+				return how_rules[r].how;
+	return HOW_NONE;
+}
+
+enum dump_how dump_how_text(const char *text)
+{
+	size_t r;
+
+	/* A rule's text never spans a newline, so one search per rule does. */
+	for (r = 0; text && r < sizeof(how_rules) / sizeof(how_rules[0]); r++)
+		if (strstr(text, how_rules[r].text))
+			return how_rules[r].how;
+	return HOW_NONE;
+}
+
+int cpus_not_stopped(const char *text, char *buf, size_t len)
+{
+	static const char tag[] = "SMP: failed to stop secondary CPUs ";
+	const char *p = text, *last = NULL;
+	size_t i;
+
+	while (p && (p = strstr(p, tag))) {
+		p += sizeof(tag) - 1;
+		last = p;
+	}
+	if (!last || !len)
+		return -1;
+	for (i = 0; i + 1 < len && last[i] && strchr("0123456789,-", last[i]); i++)
+		buf[i] = last[i];
+	buf[i] = '\0';
+	return i ? 0 : -1;
+}

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The boards the lab knows, one row each: what their kernels' command
+ * lines say and how QEMU boots them. The capture kernel's command line is
+ * built here and nowhere else (lab/make-board-image asks `lab
+ * capture-cmdline`). A board without qemu_machine cannot be run yet.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "lab.h"
+
+static int virt_machine(const struct spec *s, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "virt,gic-version=%d", s->gic);
+
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+static void virt_describe(const struct spec *s, char *buf, size_t len)
+{
+	snprintf(buf, len, "qemu-virt-gicv%d-cortex-a72", s->gic);
+}
+
+static const struct board boards[] = {
+	{
+		.name = "virt",
+		.console = "ttyAMA0",
+		.button = "9030000.pl061:3",	/* QEMU's power button line */
+		.panic_s = 5,
+		.capture_after = "poweroff",	/* -no-reboot: QEMU exits */
+		.dump_label = "dumps",
+		.qemu_cpu = "cortex-a72",
+		.qemu_machine = virt_machine,
+		.describe = virt_describe,
+	},
+	{
+		/* The mini UART (serial1 in the upstream DT); GPIO 21 to GND. */
+		.name = "rpi4",
+		.console = "ttyS1,115200",
+		.button = "pinctrl-bcm2711:21:falling",
+		.panic_s = 10,
+		.capture_fstype = "vfat",
+		.capture_dir = "/var/crash",
+		.capture_after = "reboot",
+		.keep = 3,		/* the boot partition must not fill up */
+		.dump_label = "bootfs",
+	},
+};
+
+const struct board *board_lookup(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < sizeof(boards) / sizeof(boards[0]); i++)
+		if (!strcmp(name, boards[i].name))
+			return &boards[i];
+	return NULL;
+}
+
+int capture_cmdline(const struct board *b, const char *label, char *buf, size_t len)
+{
+	size_t n;
+
+	n = snprintf(buf, len,
+		     "console=%s reset_devices nr_cpus=1 cma=0 panic=%d rdinit=/init kdump.device=LABEL=%s",
+		     b->console, b->panic_s, label ? label : b->dump_label);
+	if (n < len && b->capture_fstype)
+		n += snprintf(buf + n, len - n, " kdump.fstype=%s", b->capture_fstype);
+	if (n < len && b->capture_dir)
+		n += snprintf(buf + n, len - n, " kdump.dir=%s", b->capture_dir);
+	if (n < len)
+		n += snprintf(buf + n, len - n, " kdump.after=%s", b->capture_after);
+	if (n < len && b->keep)
+		n += snprintf(buf + n, len - n, " kdump.keep=%d", b->keep);
+	return n < len ? 0 : -1;
+}
+
+int kernel_cmdline(const struct board *b, const struct spec *s, char *buf, size_t len)
+{
+	size_t n;
+
+	n = snprintf(buf, len, "console=%s crashkernel=64M panic=%d rdinit=/init dumpwatch.button=%s",
+		     b->console, b->panic_s, b->button);
+	if (n < len && s && s->nmi)
+		n += snprintf(buf + n, len - n, " irqchip.gicv3_pseudo_nmi=1");
+	if (n < len && s && !s->watchdog)
+		n += snprintf(buf + n, len - n, " dumpwatch.enabled=0");
+	return n < len ? 0 : -1;
+}

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Boot and watch: QEMU with its serial console on a pipe (our stdin end is
+ * read line by line as bytes arrive, each byte copied to console.log) and
+ * its monitor on QMP over a unix socket. One poll(2) loop waits on the
+ * console, QMP and a signalfd (SIGCHLD, SIGINT, SIGTERM) under the current
+ * phase's deadline on CLOCK_MONOTONIC. QEMU is stopped and reaped on every
+ * way out of the loop.
+ */
+#define _GNU_SOURCE	/* pipe2 */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "boot.h"
+#include "qmp.h"
+
+/* QEMU's command line for @s on its board. */
+static int qemu_argv(const struct spec *s, const struct paths *p, const char *initrd,
+		     const char *qmp, struct qemu *q, const char **argv)
+{
+	const char *fmt[][2] = {
+		{ "-M", q->machine }, { "-cpu", s->board->qemu_cpu }, { "-smp", q->smp },
+		{ "-m", s->mem }, { "-display", "none" }, { "-no-reboot", NULL },
+		{ "-nic", "none" }, { "-monitor", "none" }, { "-kernel", q->image },
+		{ "-initrd", initrd }, { "-append", q->append }, { "-drive", q->drive },
+		{ "-device", "virtio-blk-device,drive=dump" },
+		{ "-chardev", "stdio,id=con,signal=off" }, { "-serial", "chardev:con" },
+		{ "-qmp", q->qmp_arg },
+	};
+	size_t i, n = 0;
+
+	if (s->board->qemu_machine(s, q->machine, sizeof(q->machine)) ||
+	    kernel_cmdline(s->board, s, q->append, sizeof(q->append)))
+		return -1;
+	snprintf(q->smp, sizeof(q->smp), "%d", s->smp);
+	path_join(q->image, sizeof(q->image), p->kdir, "Image");
+	snprintf(q->drive, sizeof(q->drive), "if=none,file=%s/disk.img,format=raw,id=dump", p->run);
+	snprintf(q->qmp_arg, sizeof(q->qmp_arg), "unix:%s,server=on,wait=off", qmp);
+	argv[n++] = "qemu-system-aarch64";
+	for (i = 0; i < sizeof(fmt) / sizeof(fmt[0]); i++) {
+		argv[n++] = fmt[i][0];
+		if (fmt[i][1])
+			argv[n++] = fmt[i][1];
+	}
+	argv[n] = NULL;
+	return 0;
+}
+
+/* The child: its own process group (a Ctrl-C is ours to handle), killed with us. */
+static void qemu_exec(const char **argv, int con_w, const char *log)
+{
+	sigset_t none;
+	int fd;
+
+	setpgid(0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	fd = open("/dev/null", O_RDONLY);
+	dup2(fd, STDIN_FILENO);
+	dup2(con_w, STDOUT_FILENO);
+	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	dup2(fd, STDERR_FILENO);
+	execvp(argv[0], (char *const *)argv);
+	fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
+	_exit(127);
+}
+
+int qemu_start(struct qemu *q, const struct spec *s, const struct paths *p, const char *initrd)
+{
+	const char *argv[48];
+	char log[LAB_PATH];
+	int pipefd[2], sig = q->sig;
+
+	memset(q, 0, sizeof(*q));
+	q->con = q->qmp = -1;
+	q->sig = sig;
+	q->pid = -1;
+	snprintf(q->tmp, sizeof(q->tmp), "%s/dumpable-lab.XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (!mkdtemp(q->tmp))
+		return -1;
+	/* A short path: a unix socket's name has room for 107 bytes. */
+	path_join(q->qmp_path, sizeof(q->qmp_path), q->tmp, "qmp");
+	if (qemu_argv(s, p, initrd, q->qmp_path, q, argv))
+		return -1;
+	if (pipe2(pipefd, O_CLOEXEC))
+		return -1;
+	path_join(log, sizeof(log), p->run, "qemu.log");
+	fflush(NULL);
+	q->t0 = mono_now();
+	q->pid = fork();
+	if (q->pid == 0)
+		qemu_exec(argv, pipefd[1], log);
+	close(pipefd[1]);
+	q->con = pipefd[0];
+	return q->pid < 0 ? -1 : 0;
+}
+
+int lab_signals(void)
+{
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	return signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+/* Reaps QEMU if it has gone; true when it has. */
+bool qemu_reaped(struct qemu *q)
+{
+	int st;
+
+	if (q->pid < 0)
+		return true;
+	if (waitpid(q->pid, &st, WNOHANG) != q->pid)
+		return false;
+	q->pid = -1;
+	return true;
+}
+
+/* Waits up to @secs for QEMU to exit. */
+static bool qemu_wait(struct qemu *q, double secs)
+{
+	double end = mono_now() + secs;
+
+	while (!qemu_reaped(q)) {
+		struct pollfd pf = { .fd = q->sig, .events = POLLIN };
+		struct signalfd_siginfo si;
+		double left = end - mono_now();
+
+		if (left <= 0)
+			return false;
+		if (poll(&pf, 1, (int)(left * 1000) + 1) > 0 &&
+		    read(q->sig, &si, sizeof(si)) < 0 && errno != EAGAIN)
+			return false;
+	}
+	return true;
+}
+
+void qemu_stop(struct qemu *q)
+{
+	if (q->pid > 0 && !qemu_reaped(q)) {
+		/* Politely first: QMP "quit", then SIGTERM, then SIGKILL. */
+		if (q->qmp >= 0)
+			qmp_send(q->qmp, "quit");
+		else
+			kill(q->pid, SIGTERM);
+		if (!qemu_wait(q, 3)) {
+			kill(q->pid, SIGKILL);
+			waitpid(q->pid, NULL, 0);
+			q->pid = -1;
+		}
+	}
+	if (q->con >= 0)
+		close(q->con);
+	if (q->qmp >= 0)
+		close(q->qmp);
+	q->con = q->qmp = -1;
+	if (q->tmp[0]) {
+		unlink(q->qmp_path);
+		rmdir(q->tmp);
+		q->tmp[0] = '\0';
+	}
+}

@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The lab runner: one run of a p4ni9 case on an emulated board, in phases,
+ * one function each:
+ *   spec     the run as data, from the command line (spec.c)
+ *   prepare  the run's initrd layer and dump disk (prepare.c)
+ *   boot     QEMU with QMP on a unix socket, its console on a pipe (boot.c)
+ *   watch    console lines -> events, one deadline per phase (watch.c)
+ *   harvest  the dump tree from the dump disk, the newest dump, its check (harvest.c)
+ *   classify outcome, expectation, match, why, how (classify.c, pure)
+ *   report   result.json and the summary (report.c)
+ * Boards are rows of an ops table (board.c).
+ */
+#ifndef LAB_H
+#define LAB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "p4ni9/cases.h"
+
+#define LAB_PATH 4096
+
+struct spec;
+
+/* One board the lab knows: the kernel command lines and how to boot it. */
+struct board {
+	const char *name;		/* "virt", "rpi4" */
+	const char *console;		/* console= of both kernels */
+	const char *button;		/* dumpwatch.button= */
+	int panic_s;			/* panic= of both kernels */
+	const char *capture_fstype;	/* kdump.fstype= (NULL: kdump-save's default) */
+	const char *capture_dir;	/* kdump.dir= (NULL: the default) */
+	const char *capture_after;	/* kdump.after= */
+	int keep;			/* kdump.keep=: dumps kept (0: all) */
+	const char *dump_label;		/* the dump file system's default label */
+	const char *qemu_cpu;		/* QEMU's -cpu */
+	/*
+	 * QEMU's -M for @s into @buf; NULL when the lab cannot boot
+	 * this board yet.
+	 */
+	int (*qemu_machine)(const struct spec *s, char *buf, size_t len);
+	/* result.json's "machine" */
+	void (*describe)(const struct spec *s, char *buf, size_t len);
+};
+
+const struct board *board_lookup(const char *name);
+/* The capture kernel's command line (kexec -p --append) for @b, dumps to @label. */
+int capture_cmdline(const struct board *b, const char *label, char *buf, size_t len);
+/* The main kernel's command line; @s may be NULL (a board's default). */
+int kernel_cmdline(const struct board *b, const struct spec *s, char *buf, size_t len);
+
+enum onoff { OFF, ON };
+
+struct spec {
+	const struct p4ni9_row *row;	/* the case */
+	const struct board *board;
+	const char *kernel;		/* kernel series: "6.1" */
+	int smp;
+	char mem[32];
+	int gic;
+	bool nmi;
+	bool watchdog;
+	int trigger_cpu;		/* -1: wherever init runs */
+	int button_after_s;		/* -1: no button */
+	const char *exec;		/* the script as given, or NULL */
+	bool keep;
+	int timeout_s;			/* per phase */
+};
+
+/*
+ * Parses "CASE [options]" into @s. On bad usage prints "dumpable: ..." to
+ * stderr and returns -1 (the caller exits 2); 1 for --help; 0 when good.
+ */
+int spec_parse(struct spec *s, int argc, char **argv);
+/* Where spec_parse() says what is wrong (NULL: stderr). */
+extern FILE *spec_errors;
+/* What the run expects: "dump", "survived" or "hung". */
+const char *spec_expected(const struct spec *s);
+
+/* Where things are on this host (from the environment), never in spec.json. */
+struct paths {
+	char root[LAB_PATH];	/* the checkout: result.json's paths are relative to it */
+	char build[LAB_PATH];	/* build/ */
+	char kdir[LAB_PATH];	/* the kernel build: Image, vmlinux */
+	char images[LAB_PATH];	/* main.cpio.gz */
+	char run[LAB_PATH];	/* runs/<id> */
+	char id[256];
+};
+
+/* Console events, in the order a run meets them. */
+enum event {
+	EV_NONE,
+	EV_ARMED,		/* ^dumpable: armed */
+	EV_TRIGGERED,		/* ^dumpable: (trigger case|exec begin) */
+	EV_CAPTURE_UP,		/* kdump-save: .*capture kernel up */
+	EV_SAVED,		/* kdump-save: .*saved  */
+	EV_SAVE_FAILED,		/* kdump-save: .*FAILED */
+	EV_RETURNED,		/* dumpable: p4ni9 returned: exit status N */
+	EV_SURVIVED,		/* ^dumpable: (survived|exec end) */
+};
+
+/* What one console line says; *@arg gets N of "exit status N". Pure. */
+enum event line_event(const char *line, int *arg);
+
+/* Seconds since QEMU started (CLOCK_MONOTONIC); < 0 for "never". */
+struct events {
+	double armed, triggered, capture_up, saved, survived, end, button;
+	bool save_failed;
+	int returned;			/* p4ni9's exit status, -1 if never said */
+	bool exec_end;
+	double guest_capture_up, guest_saved;	/* kdump-save's own clock, < 0 if none */
+	char saved_line[160];
+	const char *hung_in;		/* phase whose deadline passed, or NULL */
+	bool qemu_gone;			/* QEMU exited by itself */
+	int interrupted;		/* the signal that stopped the run, or 0 */
+};
+
+void events_init(struct events *e);
+/* Feeds one console line (without its newline) at time @t; returns its event. */
+enum event events_feed(struct events *e, const char *line, double t);
+/* The phase a run is in: "boot", "trigger", "capture", "save". */
+const char *events_phase(const struct events *e);
+
+struct harvest {
+	char dump[LAB_PATH];	/* absolute, "" when none came home */
+	char dmesg[LAB_PATH];
+	const char *format;	/* "kdump-compressed", "invalid", NULL */
+	unsigned long long bytes;
+	char check[320];	/* the dump check's one line */
+};
+
+/* Orders two kdump-tools stamps ("202611280400", "202611280400-10"). */
+int stamp_cmp(const char *a, const char *b);
+/*
+ * The newest entry of @names (stamps, or "dump.<stamp>" with @prefix
+ * "dump."), NULL if none has @prefix.
+ */
+const char *newest_stamp(const char *const *names, size_t n, const char *prefix);
+/* runs/<id>/crash/<stamp>/{dump,dmesg}.<stamp>: the newest dump and its check. */
+void harvest_dir(const char *crash_dir, struct harvest *h);
+
+struct verdict {
+	const char *outcome;	/* dump, survived, hung, capture-failed, error */
+	const char *expected;
+	bool match;
+	char why[512];
+	const char *how;	/* NULL when unknown */
+	char cpus_not_stopped[64];	/* "" when all stopped */
+};
+
+/* Pure: everything known about a run -> its verdict. */
+void classify(const struct spec *s, const struct events *e, const struct harvest *h,
+	      const char *dmesg, struct verdict *v);
+
+/* @dir/@name into @buf; a path too long for @buf ends the runner (exit 2). */
+char *path_join(char *buf, size_t len, const char *dir, const char *name);
+/* Reads a whole file into a NUL-terminated string (NULL if it cannot). */
+char *read_text(const char *path);
+/* "[dumpable] ..." to stderr. */
+void progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Seconds on CLOCK_MONOTONIC. */
+double mono_now(void);
+
+#endif

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lab: the lab runner (see lab.h).
+ *   lab run CASE [options]       one run (./dumpable run; paths from the environment)
+ *   lab check CASE [options]     only check the options: exit 0 good, 2 bad, 3 --help
+ *   lab capture-cmdline [--board B] [--label L]   the capture kernel's command line
+ *   lab cmdline [--board B]      the main kernel's command line (the board's defaults)
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "lab.h"
+
+int cmd_run(int argc, char **argv);
+
+static int usage(void)
+{
+	fputs("usage: lab run CASE [options] | lab check CASE [options]\n"
+	      "       lab capture-cmdline [--board virt|rpi4] [--label LABEL]\n"
+	      "       lab cmdline [--board virt|rpi4]\n"
+	      "The lab runner; ./dumpable run is its front door (see ./dumpable --help).\n",
+	      stderr);
+	return 2;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	struct spec s;
+	int rc = spec_parse(&s, argc, argv);
+
+	return rc < 0 ? 2 : rc ? 3 : 0;
+}
+
+/* capture-cmdline and cmdline: the command lines as the board's kernels get them. */
+static int cmd_cmdline(bool capture, int argc, char **argv)
+{
+	const char *board = "virt", *label = NULL;
+	const struct board *b;
+	char buf[1024];
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--board") && i + 1 < argc)
+			board = argv[++i];
+		else if (capture && !strcmp(argv[i], "--label") && i + 1 < argc)
+			label = argv[++i];
+		else
+			return usage();
+	}
+	b = board_lookup(board);
+	if (!b) {
+		fprintf(stderr, "lab: no board '%s' (virt, rpi4)\n", board);
+		return 2;
+	}
+	if (label && (!*label || strspn(label, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") != strlen(label))) {
+		fprintf(stderr, "lab: dump label '%s': letters, digits, - and _ only\n", label);
+		return 2;
+	}
+	if (capture ? capture_cmdline(b, label, buf, sizeof(buf)) :
+		      kernel_cmdline(b, NULL, buf, sizeof(buf)))
+		return 2;
+	puts(buf);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage();
+	if (!strcmp(argv[1], "run"))
+		return cmd_run(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "check"))
+		return cmd_check(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "capture-cmdline"))
+		return cmd_cmdline(true, argc - 2, argv + 2);
+	if (!strcmp(argv[1], "cmdline"))
+		return cmd_cmdline(false, argc - 2, argv + 2);
+	return usage();
+}

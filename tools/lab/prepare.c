@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Prepare: what the guest needs for this run. The run's settings
+ * (/etc/dumpable/run.conf, and the --exec script) go into a small newc
+ * cpio archive, runs/<id>/run.cpio, that the kernel unpacks after the main
+ * initramfs; QEMU gets the two concatenated in a temporary file under
+ * build/ that is deleted after the run. The dump disk is an empty ext4
+ * file system labelled as the capture kernel looks for it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lab.h"
+#include "proc.h"
+
+/* One newc entry: header, name, data, each padded to 4 bytes. */
+static int cpio_entry(FILE *out, const char *name, unsigned int mode,
+		      const char *data, size_t size)
+{
+	static unsigned int ino = 1;
+	static const char zeros[4];
+	size_t namesize = strlen(name) + 1;
+
+	fprintf(out, "070701%08X%08X%08X%08X%08X%08X%08zX%08X%08X%08X%08X%08zX%08X",
+		ino++, mode, 0, 0, (mode & S_IFDIR) ? 2 : 1, 0, size, 0, 0, 0, 0,
+		namesize, 0);
+	fwrite(name, 1, namesize, out);
+	fwrite(zeros, 1, (4 - (110 + namesize) % 4) % 4, out);
+	if (size)
+		fwrite(data, 1, size, out);
+	fwrite(zeros, 1, (4 - size % 4) % 4, out);
+	return ferror(out) ? -1 : 0;
+}
+
+/* The run's settings, as lab/guest/init reads them. */
+static char *run_conf(const struct spec *s)
+{
+	char capture[512], cpu[16] = "", *conf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&conf, &len);
+
+	if (!f || capture_cmdline(s->board, NULL, capture, sizeof(capture)))
+		return NULL;
+	if (s->trigger_cpu >= 0)
+		snprintf(cpu, sizeof(cpu), "%d", s->trigger_cpu);
+	fprintf(f, "CASE=%d\nTRIGGER_CPU=%s\nCAPTURE_APPEND='%s'\n", s->row->nr, cpu, capture);
+	if (s->exec)
+		fputs("EXEC=1\n", f);
+	/* Waiting for the button: stay up after a case that returns. */
+	if (s->button_after_s >= 0)
+		fputs("STAY=1\n", f);
+	fclose(f);
+	return conf;
+}
+
+/* runs/<id>/run.conf and runs/<id>/run.cpio. */
+static int prepare_layer(const struct spec *s, const struct paths *p, char *layer, size_t len)
+{
+	char *conf = run_conf(s), *script = NULL, path[LAB_PATH];
+	size_t script_len = 0;
+	FILE *out;
+	int rc = -1;
+
+	if (!conf)
+		return -1;
+	path_join(path, sizeof(path), p->run, "run.conf");
+	write_text(path, conf);
+	if (s->exec && !(script = read_file(s->exec, &script_len))) {
+		progress("cannot read %s: %s", s->exec, strerror(errno));
+		goto out;
+	}
+	path_join(layer, len, p->run, "run.cpio");
+	out = fopen(layer, "w");
+	if (!out)
+		goto out;
+	rc = cpio_entry(out, "etc", S_IFDIR | 0755, NULL, 0);
+	rc |= cpio_entry(out, "etc/dumpable", S_IFDIR | 0755, NULL, 0);
+	rc |= cpio_entry(out, "etc/dumpable/run.conf", S_IFREG | 0644, conf, strlen(conf));
+	if (script)
+		rc |= cpio_entry(out, "etc/dumpable/exec.sh", S_IFREG | 0755, script, script_len);
+	rc |= cpio_entry(out, "TRAILER!!!", 0, NULL, 0);
+	if (fclose(out))
+		rc = -1;
+out:
+	free(conf);
+	free(script);
+	return rc;
+}
+
+/*
+ * The main initramfs and the run's layer, one after the other, in a
+ * temporary file. The kernel takes an uncompressed archive after a
+ * compressed one only at a 4-byte boundary (zeros between are skipped).
+ */
+static int concat(const char *a, const char *b, char *out, size_t len, const char *dir)
+{
+	const char *parts[] = { a, b };
+	char buf[1 << 16];
+	int fd, i;
+
+	snprintf(out, len, "%s/initrd.XXXXXX", dir);
+	fd = mkstemp(out);
+	if (fd < 0)
+		return -1;
+	for (i = 0; i < 2; i++) {
+		int in = open(parts[i], O_RDONLY);
+		ssize_t n;
+
+		if (in < 0)
+			goto fail;
+		while ((n = read(in, buf, sizeof(buf))) > 0)
+			if (write(fd, buf, n) != n)
+				n = -1;
+		close(in);
+		if (n < 0)
+			goto fail;
+		if (i == 0) {
+			off_t end = lseek(fd, 0, SEEK_CUR);
+			static const char zeros[4];
+
+			if (end < 0 || write(fd, zeros, (4 - end % 4) % 4) < 0)
+				goto fail;
+		}
+	}
+	return close(fd);
+fail:
+	close(fd);
+	unlink(out);
+	out[0] = '\0';
+	return -1;
+}
+
+int prepare(const struct spec *s, const struct paths *p, char *initrd, size_t len)
+{
+	char layer[LAB_PATH], base[LAB_PATH], tmpdir[LAB_PATH], disk[LAB_PATH];
+	const char *mkfs[] = { "mkfs.ext4", "-q", "-F", "-L", s->board->dump_label, disk, "256M", NULL };
+
+	if (prepare_layer(s, p, layer, sizeof(layer))) {
+		progress("cannot write the run's initrd layer in runs/%s", p->id);
+		return -1;
+	}
+	path_join(base, sizeof(base), p->images, "main.cpio.gz");
+	path_join(tmpdir, sizeof(tmpdir), p->build, "lab");
+	mkdir(tmpdir, 0755);
+	if (concat(base, layer, initrd, len, tmpdir)) {
+		progress("cannot put %s and the run's layer together in %s: %s", base, tmpdir,
+			 strerror(errno));
+		return -1;
+	}
+	path_join(disk, sizeof(disk), p->run, "disk.img");
+	if (run_cmd(mkfs, "/dev/null")) {
+		progress("mkfs.ext4 failed (e2fsprogs)");
+		return -1;
+	}
+	return 0;
+}

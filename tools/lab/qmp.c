@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * QEMU's monitor over QMP on a unix socket: the greeting, qmp_capabilities,
+ * then commands ("system_powerdown" for the dump button, "quit"). Replies
+ * and events are read by the runner's poll loop and logged; the greeting
+ * and the capabilities reply are awaited here, under a deadline.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "lab.h"
+#include "qmp.h"
+
+int qmp_send(int fd, const char *command)
+{
+	json_t *cmd = json_pack("{s:s}", "execute", command);
+	char *text = cmd ? json_dumps(cmd, JSON_COMPACT) : NULL;
+	size_t len;
+	int rc = -1;
+
+	if (text) {
+		len = strlen(text);
+		text[len] = '\n';	/* json_dumps leaves room for its NUL: replace it */
+		/* QEMU may have gone: an error, not a SIGPIPE. */
+		rc = send(fd, text, len + 1, MSG_NOSIGNAL) == (ssize_t)(len + 1) ? 0 : -1;
+		free(text);
+	}
+	json_decref(cmd);
+	return rc;
+}
+
+/* Reads until a line holding @key arrives, or @timeout_s passes. */
+static int qmp_await(int fd, const char *key, double timeout_s, FILE *log)
+{
+	double end = mono_now() + timeout_s;
+	char buf[4096];
+	size_t n = 0;
+
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		double left = end - mono_now();
+		ssize_t got;
+
+		if (left <= 0 || poll(&p, 1, (int)(left * 1000) + 1) <= 0)
+			return -1;
+		got = read(fd, buf + n, sizeof(buf) - 1 - n);
+		if (got <= 0)
+			return -1;
+		if (log)
+			fwrite(buf + n, 1, got, log);
+		n += got;
+		buf[n] = '\0';
+		if (strstr(buf, key))
+			return 0;
+		if (n == sizeof(buf) - 1)
+			n = 0;
+	}
+}
+
+int qmp_open(const char *path, FILE *log)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(a.sun_path))
+		return -1;
+	strcpy(a.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) ||
+	    qmp_await(fd, "\"QMP\"", 5, log) || qmp_send(fd, "qmp_capabilities") ||
+	    qmp_await(fd, "\"return\"", 5, log)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The run as data: parsed from `./dumpable run CASE [options]`, validated
+ * here and only here (the messages and exit status 2 are the ones users
+ * and tests know), and written to runs/<id>/spec.json without host paths.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "lab.h"
+
+FILE *spec_errors;
+
+static int bad(const char *fmt, ...)
+{
+	FILE *out = spec_errors ? spec_errors : stderr;
+	va_list ap;
+
+	fputs("dumpable: ", out);
+	va_start(ap, fmt);
+	vfprintf(out, fmt, ap);
+	va_end(ap);
+	fputc('\n', out);
+	return -1;
+}
+
+/* A decimal number of digits only (no sign, no blanks), at most @max. */
+static bool number(const char *s, int max, int *v)
+{
+	long x = 0;
+
+	if (!s || !*s)
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		x = x * 10 + (*s - '0');
+		if (x > max)
+			x = max + 1L;
+	}
+	*v = (int)x;
+	return x <= max;
+}
+
+struct raw {	/* the options as given, before they are checked */
+	const char *smp, *mem, *gic, *nmi, *watchdog, *cpu, *button, *timeout, *board;
+};
+
+/* The options that take a value: the flag, where it goes, the message when missing. */
+static const struct {
+	const char *flag;
+	size_t off;
+	const char *needs;
+} valued[] = {
+	{ "--gic", offsetof(struct raw, gic), "--gic needs 2 or 3" },
+	{ "--nmi", offsetof(struct raw, nmi), "--nmi needs on or off" },
+	{ "--watchdog", offsetof(struct raw, watchdog), "--watchdog needs on or off" },
+	{ "--cpu", offsetof(struct raw, cpu), "--cpu needs a CPU number" },
+	{ "--press-button-after", offsetof(struct raw, button), "--press-button-after needs seconds" },
+	{ "--smp", offsetof(struct raw, smp), "--smp needs a number" },
+	{ "--mem", offsetof(struct raw, mem), "--mem needs a size" },
+	{ "--timeout", offsetof(struct raw, timeout), "--timeout needs seconds" },
+	{ "--board", offsetof(struct raw, board), "--board needs a board" },
+};
+
+/* The command line into @r and @s->exec/keep; -1 bad usage, 1 help. */
+static int spec_options(struct spec *s, struct raw *r, int argc, char **argv)
+{
+	int i;
+	size_t k;
+
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help"))
+			return 1;
+		if (!strcmp(a, "--keep")) {
+			s->keep = true;
+			continue;
+		}
+		if (!strcmp(a, "--exec")) {
+			if (i + 1 >= argc)
+				return bad("--exec needs a file");
+			s->exec = argv[++i];
+			continue;
+		}
+		for (k = 0; k < sizeof(valued) / sizeof(valued[0]); k++)
+			if (!strcmp(a, valued[k].flag))
+				break;
+		if (k == sizeof(valued) / sizeof(valued[0]))
+			return bad("unknown option '%s' (see ./dumpable --help)", a);
+		if (i + 1 >= argc)
+			return bad("%s", valued[k].needs);
+		*(const char **)((char *)r + valued[k].off) = argv[++i];
+	}
+	return 0;
+}
+
+static int on_off(const char *flag, const char *v, bool *out)
+{
+	if (!strcmp(v, "on") || !strcmp(v, "off")) {
+		*out = !strcmp(v, "on");
+		return 0;
+	}
+	return bad("%s: '%s' is not on or off", flag, v);
+}
+
+/* The machine: CPUs, memory, interrupt controller, NMI, watchdog, board. */
+static int spec_machine(struct spec *s, const struct raw *r)
+{
+	struct stat st;
+
+	if (!number(r->smp, 1000000, &s->smp))
+		return bad("--smp: '%s' is not a number", r->smp);
+	if (s->smp < 1 || s->smp > 8)
+		return bad("--smp: 1 to 8 CPUs");
+	if (!number(r->timeout, 1000000, &s->timeout_s))
+		return bad("--timeout: '%s' is not a number", r->timeout);
+	if (!*r->mem || strspn(r->mem, "0123456789KMGkmg") != strlen(r->mem) ||
+	    strlen(r->mem) >= sizeof(s->mem))
+		return bad("--mem: '%s' is not a size like 1G or 512M", r->mem);
+	strcpy(s->mem, r->mem);
+	if (s->exec && (stat(s->exec, &st) || !S_ISREG(st.st_mode)))
+		return bad("--exec: no such file: %s", s->exec);
+	if (strcmp(r->gic, "2") && strcmp(r->gic, "3"))
+		return bad("--gic: '%s' is not 2 or 3", r->gic);
+	s->gic = r->gic[0] - '0';
+	if (on_off("--nmi", r->nmi ? r->nmi : s->gic == 3 ? "on" : "off", &s->nmi))
+		return -1;
+	if (s->gic != 3 && s->nmi)
+		return bad("--nmi on needs --gic 3: GICv2 has no pseudo-NMI");
+	if (on_off("--watchdog", r->watchdog, &s->watchdog))
+		return -1;
+	s->board = board_lookup(r->board);
+	if (!s->board)
+		return bad("--board: '%s' is not a board the lab knows (virt)", r->board);
+	if (!s->board->qemu_machine)
+		return bad("--board %s: the lab cannot boot it yet (virt)", r->board);
+	return 0;
+}
+
+/* What happens in the guest: the CPU to trigger on, the button. */
+static int spec_trigger(struct spec *s, const struct raw *r)
+{
+	if (r->cpu) {
+		if (!number(r->cpu, 1000000, &s->trigger_cpu))
+			return bad("--cpu: '%s' is not a number", r->cpu);
+		if (s->trigger_cpu >= s->smp)
+			return bad("--cpu %s: the guest has CPUs 0-%d", r->cpu, s->smp - 1);
+	}
+	if (r->button && !number(r->button, 1000000, &s->button_after_s))
+		return bad("--press-button-after: '%s' is not a number of seconds", r->button);
+	return 0;
+}
+
+int spec_parse(struct spec *s, int argc, char **argv)
+{
+	struct raw r = {
+		.smp = "4", .mem = "1G", .gic = "3", .watchdog = "on", .timeout = "120",
+		.board = "virt",
+	};
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	s->kernel = "6.1";
+	s->trigger_cpu = -1;
+	s->button_after_s = -1;
+	if (argc < 1)
+		return bad("usage: ./dumpable run CASE [options] (see ./dumpable --help)");
+	rc = spec_options(s, &r, argc - 1, argv + 1);
+	if (rc)
+		return rc;
+	if (spec_machine(s, &r) || spec_trigger(s, &r))
+		return -1;
+	s->row = p4ni9_case_lookup(argv[0]);
+	if (!s->row)
+		return bad("no case '%s': see ./dumpable cases", argv[0]);
+	return 0;
+}
+
+const char *spec_expected(const struct spec *s)
+{
+	/* The button makes a dump whatever the case does. */
+	if (s->button_after_s >= 0)
+		return "dump";
+	/*
+	 * A CPU stuck with IRQs off is seen by dumpwatch from another CPU or
+	 * by its own NMI; with neither it hangs.
+	 */
+	if (s->row->needs_watcher && (!s->watchdog || (s->smp == 1 && !s->nmi)))
+		return "hung";
+	return p4ni9_outcome_name(s->row->outcome);
+}
