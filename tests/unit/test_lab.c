@@ -250,7 +250,7 @@ static void test_cmdlines(void)
 		   "kdump.device=LABEL=dumps kdump.after=poweroff"), "virt capture command line");
 	ok(!capture_cmdline(board_lookup("rpi4"), "bootfs", buf, sizeof(buf)) &&
 	   !strcmp(buf, "console=ttyS1,115200 reset_devices nr_cpus=1 cma=0 panic=10 rdinit=/init "
-		   "kdump.device=LABEL=bootfs kdump.fstype=vfat kdump.dir=/var/crash kdump.after=reboot"),
+		   "kdump.device=LABEL=bootfs kdump.fstype=vfat kdump.dir=/var/crash kdump.after=reboot kdump.keep=3"),
 	   "rpi4 capture command line");
 	ok(!kernel_cmdline(board_lookup("rpi4"), NULL, buf, sizeof(buf)) &&
 	   !strcmp(buf, "console=ttyS1,115200 crashkernel=64M panic=10 rdinit=/init "
