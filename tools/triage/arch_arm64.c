@@ -13,6 +13,12 @@
  * pt_regs (pt_regs.stackframe) holding the interrupted x29 and PC; such a
  * record is recognised by pt_regs.pc equal to the record's "return address",
  * and that PC is exact (no - 4). Layouts come from vmlinux's DWARF.
+ *
+ * Pointer authentication (CONFIG_ARM64_PTR_AUTH_KERNEL): return addresses
+ * saved in frame records may carry a PAC in their top bits; the kernel
+ * publishes the bits it uses as VMCOREINFO NUMBER(KERNELPACMASK). A kernel
+ * address (bit 55 set) is restored by setting those bits, a user one by
+ * clearing them (ptrauth_strip_kernel_insn_pac() and its user twin).
  */
 #include <elf.h>
 #include <inttypes.h>
@@ -22,6 +28,18 @@
 #include "triage.h"
 
 enum { R_FP = 29, R_LR = 30, R_SP = 31, R_PC = 32, R_PSTATE = 33, NR_GREGS = 34 };
+
+static uint64_t call_site(uint64_t ret)
+{
+	return ret - 4;		/* every A64 instruction is 4 bytes */
+}
+
+static uint64_t strip_code_ptr(uint64_t addr, uint64_t pac_mask)
+{
+	if (!pac_mask)
+		return addr;
+	return (addr >> 55) & 1 ? addr | pac_mask : addr & ~pac_mask;
+}
 
 static void regs_from_prstatus(const uint64_t *g, unsigned int n, struct regs *out)
 {
@@ -120,6 +138,7 @@ static unsigned int unwind(struct target *t, const struct regs *r,
 		}
 		if (!rec[1])
 			break;
+		rec[1] = strip_code_ptr(rec[1], t->pac_mask);
 		memset(&f[n], 0, sizeof(f[n]));
 		f[n].pc = rec[1];
 		if (have_pt && fp >= ptl.stackframe) {
@@ -226,6 +245,9 @@ const struct arch_ops arch_arm64 = {
 	.esr_tag = "ESR = 0x",
 	.preempt_count_path = "thread_info.preempt_count",
 	.arg0_reg = 0,
+	.call_site = call_site,
+	.strip_code_ptr = strip_code_ptr,
+	.spin_wait_fns = NULL,
 };
 
 const struct arch_ops *arch_by_machine(int elf_machine)

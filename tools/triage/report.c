@@ -20,28 +20,66 @@ static void esr_summary(const struct esr_info *x, char *buf, size_t len)
 		snprintf(buf + n, len - (size_t)n, ", %s", x->wnr ? "write" : "read");
 }
 
+/*
+ * Everything in the text report that comes from the dump (task names, the
+ * release, log lines, panic message) passes through here: a dump can hold
+ * any bytes, and escape sequences must not reach the reader's terminal.
+ */
+void put_escaped(FILE *o, const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '\\')
+			fputs("\\\\", o);
+		else if (ch < 0x20 || ch >= 0x7f)
+			fprintf(o, "\\x%02x", ch);
+		else
+			fputc(ch, o);
+	}
+}
+
+/* fputs(@label) then put_escaped(@s) then fputs(@after) */
+static void line(FILE *o, const char *label, const char *s, const char *after)
+{
+	fputs(label, o);
+	put_escaped(o, s);
+	fputs(after, o);
+}
+
 void report_text(const struct report *r, FILE *o)
 {
 	char buf[512];
 	unsigned int i;
 	int cpu;
 
-	fprintf(o, "release:       %s (%s, %s)\n", r->release, r->arch, r->format);
+	line(o, "release:       ", r->release, "");
+	fprintf(o, " (%s, %s)\n", r->arch, r->format);
 	fprintf(o, "verdict:       %s\n", verdict_name(r->verdict));
 	if (r->case_nr >= 0)
 		fprintf(o, "p4ni9 case:    %d (%s)\n", r->case_nr, case_name(r->case_nr));
 	else
 		fprintf(o, "p4ni9 case:    none found\n");
-	fprintf(o, "panic message: %s\n", r->panic_message[0] ? r->panic_message : "(none found)");
+	line(o, "panic message: ", r->panic_message[0] ? r->panic_message :
+	     r->log_ok ? "(none found)" : "(unknown: the kernel log is unreadable)", "\n");
 	if (r->panic_cpu >= 0)
 		fprintf(o, "panic CPU:     %d\n", r->panic_cpu);
 	else
 		fprintf(o, "panic CPU:     unknown\n");
 	if (r->pid >= 0) {
-		fprintf(o, "task:          %s (pid %d)", r->comm, r->pid);
-		if (r->have_preempt)
-			fprintf(o, ", preempt count 0x%" PRIx64 "%s", (uint64_t)r->preempt_count,
-				r->preempt_count & 0xff ? " (preemption disabled: a spinlock held, or preempt_disable())" : "");
+		int64_t own;
+
+		line(o, "task:          ", r->comm, "");
+		fprintf(o, " (pid %d)", r->pid);
+		if (r->have_preempt) {
+			/* the failing context's count, without the crash path's own */
+			own = r->preempt_count - r->preempt_crash_path;
+			fprintf(o, ", preempt count 0x%" PRIx64 "%s", (uint64_t)own,
+				own & 0xff ? " (preemption disabled: a spinlock held, or preempt_disable())" : "");
+			if (r->preempt_crash_path)
+				fprintf(o, " [0x%" PRIx64 " in the dump, with %s]",
+					(uint64_t)r->preempt_count, r->preempt_why);
+		}
 		if (r->preempt_logged >= 0)
 			fprintf(o, "; 0x%" PRIx64 " when it scheduled while atomic",
 				(uint64_t)r->preempt_logged);
@@ -64,8 +102,10 @@ void report_text(const struct report *r, FILE *o)
 		const struct cpu_report *c = &r->cpus[cpu];
 
 		fprintf(o, "  CPU %d: %s, ", cpu, c->online ? "online" : "offline");
-		if (c->pid >= 0)
-			fprintf(o, "current %s/%d, ", c->comm, c->pid);
+		if (c->pid >= 0) {
+			line(o, "current ", c->comm, "");
+			fprintf(o, "/%d, ", c->pid);
+		}
 		if (!c->regs_saved) {
 			fprintf(o, "NO REGISTERS SAVED\n");
 			continue;
@@ -78,10 +118,12 @@ void report_text(const struct report *r, FILE *o)
 				i && c->frames[i].exact ? "  [exception]" : "");
 	}
 	fprintf(o, "\nkernel log before the panic:\n");
+	if (!r->log_ok)
+		line(o, "  (UNREADABLE: ", r->log_error, ")\n");
 	for (i = 0; i < r->ntail; i++)
-		fprintf(o, "  %s\n", r->tail[i]);
+		line(o, "  ", r->tail[i], "\n");
 	for (i = 0; i < r->nwarnings; i++)
-		fprintf(o, "warning: %s\n", r->warnings[i]);
+		line(o, "warning: ", r->warnings[i], "\n");
 }
 
 static void jstr(FILE *o, const char *s)
@@ -151,7 +193,10 @@ void report_json(const struct report *r, FILE *o)
 		jstr(o, r->comm);
 		fprintf(o, ", \"pid\": %d, \"preempt_count\": ", r->pid);
 		if (r->have_preempt)
-			fprintf(o, "%" PRId64, r->preempt_count);
+			fprintf(o, "%" PRId64 ", \"preempt_count_in_dump\": %" PRId64
+				", \"preempt_count_crash_path\": %" PRId64,
+				r->preempt_count - r->preempt_crash_path, r->preempt_count,
+				r->preempt_crash_path);
 		else
 			fputs("null", o);
 		if (r->preempt_logged >= 0)
@@ -225,7 +270,9 @@ void report_json(const struct report *r, FILE *o)
 		fputs(i ? ",\n    " : "\n    ", o);
 		jstr(o, r->tail[i]);
 	}
-	fputs("\n  ],\n  \"warnings\": [", o);
+	fputs("\n  ],\n  \"log_readable\": ", o);
+	fputs(r->log_ok ? "true" : "false", o);
+	fputs(",\n  \"warnings\": [", o);
 	for (i = 0; i < r->nwarnings; i++) {
 		if (i)
 			fputs(", ", o);
