@@ -71,8 +71,12 @@ $(B)/unit/test_triage-san: tests/unit/test_triage.c $(TRIAGE_SRC) $(HDRS) tests/
 	@mkdir -p $(@D)
 	$(CC) -O1 -g $(SAN) $(WARN) $(INC) -Itools $(TRIAGE_CFLAGS) -o $@ $(filter %.c,$^) $(TRIAGE_LIBS)
 
-# The fuzzer (clang's libFuzzer): tests/fuzz/run builds and runs it.
+# The fuzzers (clang's libFuzzer): tests/fuzz/run builds and runs them.
+# fuzz_triage: the input is the dump file; fuzz_memory: the input changes
+# the memory of a real dump as triage reads it.
 $(B)/fuzz/fuzz_triage: tools/triage/fuzz_triage.c $(TRIAGE_SRC) $(HDRS)
+$(B)/fuzz/fuzz_memory: tools/triage/fuzz_memory.c $(TRIAGE_SRC) $(HDRS)
+$(B)/fuzz/fuzz_triage $(B)/fuzz/fuzz_memory:
 	@mkdir -p $(@D)
 	clang -O1 -g -fsanitize=fuzzer,address,undefined $(WARN) $(INC) -Itools $(TRIAGE_CFLAGS) -o $@ $(filter %.c,$^) $(TRIAGE_LIBS)
 
