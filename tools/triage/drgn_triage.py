@@ -47,7 +47,34 @@ def cpu_task(cpu):
     return per_cpu(prog["runqueues"], cpu).curr
 
 
+def note_regs(cpu):
+    """The registers a CPU saved in its crash note (as struct pt_regs), or
+    None when it saved none. Read where the kernel wrote them, as triage
+    does: per_cpu_ptr(crash_notes, cpu) holds an ELF note (Elf64_Nhdr, the
+    name "CORE" padded to 8 bytes, then struct elf_prstatus), whose pr_reg
+    has the layout of arm64's struct pt_regs up to pstate."""
+    from drgn import offsetof
+    from drgn.helpers.linux.percpu import per_cpu_ptr
+
+    note = per_cpu_ptr(prog["crash_notes"], cpu).value_()
+    namesz, descsz, ntype = (int.from_bytes(prog.read(note + i, 4), "little") for i in (0, 4, 8))
+    if ntype != 1 or not descsz:  # NT_PRSTATUS
+        return None
+    desc = note + 12 + ((namesz + 3) & ~3)
+    reg = desc + offsetof(prog.type("struct elf_prstatus"), "pr_reg")
+    return Object(prog, "struct pt_regs", address=reg)
+
+
 def cpu_trace(cpu):
+    """The stack trace of what @cpu was doing: from its crash note's
+    registers when it saved any (drgn 0.0.22 cannot always match a note to
+    the running task), else drgn's own view of the CPU's current task."""
+    try:
+        regs = note_regs(cpu)
+    except (drgn.FaultError, LookupError, ValueError):
+        regs = None
+    if regs is not None:
+        return prog.stack_trace(regs)
     return prog.stack_trace(cpu_task(cpu))
 
 
@@ -55,10 +82,14 @@ def _frames(trace):
     names = []
     for frame in trace:
         try:
-            sym = prog.symbol(frame.pc - (0 if frame.interrupted else 1))
-            name = sym.name
+            pc = frame.pc
+        except (LookupError, ValueError):  # drgn could not unwind further
+            names.append("??? (drgn 0.0.22 unwinds no further)")
+            break
+        try:
+            name = prog.symbol(pc - (0 if frame.interrupted else 1)).name
         except (LookupError, ValueError):
-            name = hex(frame.pc)
+            name = hex(pc)
         if not names or names[-1] != name:
             names.append(name)
     return names
@@ -97,7 +128,7 @@ def facts(out=sys.stdout):
         p("CPU %d: %s, current %s/%d" % (cpu, "online" if cpu in online else "offline",
                                          _printable(t.comm.string_()), int(t.pid)))
         try:
-            for i, name in enumerate(_frames(prog.stack_trace(t))):
+            for i, name in enumerate(_frames(cpu_trace(cpu))):
                 p("    #%-2d %s" % (i, name))
         except (drgn.FaultError, ValueError, LookupError) as e:
             p("    (no stack trace: %s)" % e)
