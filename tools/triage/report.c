@@ -96,7 +96,8 @@ void report_text(const struct report *r, FILE *o)
 		fprintf(o, "  (none: no registers saved for the panicking CPU)\n");
 	for (i = 0; i < r->nbt; i++)
 		fprintf(o, "  #%-2u %s%s\n", i, r->bt[i].sym,
-			i && r->bt[i].exact ? "  [exception]" : "");
+			i && r->bt[i].exact ? "  [exception]" :
+			r->bt[i].from_lr ? "  [from LR: the frame above keeps no record]" : "");
 	fprintf(o, "\nCPUs (%d possible; registers from %s):\n", r->nr_cpus, r->notes_mapping);
 	for (cpu = 0; cpu < r->nr_cpus; cpu++) {
 		const struct cpu_report *c = &r->cpus[cpu];
@@ -115,7 +116,8 @@ void report_text(const struct report *r, FILE *o)
 			continue;
 		for (i = 0; i < c->nframes; i++)
 			fprintf(o, "      #%-2u %s%s\n", i, c->frames[i].sym,
-				i && c->frames[i].exact ? "  [exception]" : "");
+				i && c->frames[i].exact ? "  [exception]" :
+				c->frames[i].from_lr ? "  [from LR]" : "");
 	}
 	fprintf(o, "\nkernel log before the panic:\n");
 	if (!r->log_ok)

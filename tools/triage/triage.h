@@ -103,6 +103,7 @@ struct frame {
 	uint64_t pc;		/* as found (a return address or an exact PC) */
 	bool exact;		/* exact PC: first frame or an exception return */
 	uint64_t regs_at;	/* exception frames: the saved registers, else 0 */
+	bool from_lr;		/* a leaf's caller, from the link register */
 	char sym[TRIAGE_SYM_LEN];
 };
 
