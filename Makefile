@@ -28,8 +28,8 @@ help:
 deps:
 	@sh lab/deps
 
-# Target tools: static, for arm64.
-target-tools: $(B)/arm64/p4ni9 $(B)/arm64/kdump-save
+# Target tools: static, for arm64 (triage: see below).
+target-tools: $(B)/arm64/p4ni9 $(B)/arm64/kdump-save $(B)/arm64/triage
 
 $(B)/arm64/p4ni9: $(P4NI9_SRC) tools/p4ni9/main.c $(HDRS)
 	@mkdir -p $(@D)
@@ -76,6 +76,20 @@ $(B)/host/triage: $(TRIAGE_SRC) tools/triage/main.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(WARN) $(INC) -Itools $(TRIAGE_CFLAGS) -o $@ $(TRIAGE_SRC) tools/triage/main.c $(TRIAGE_LIBS)
 
+# triage for the target, linked against Debian 12's arm64 libkdumpfile, libdw
+# and libelf, unpacked by lab/arm64-root into the cache. libkdumpfile ships no
+# static archive, so this one is dynamic: lab/build-userland puts it in the
+# main initramfs with its libraries. The sysroot's headers come after the
+# cross compiler's own (-idirafter); its libraries are named by path.
+ARM64_TRIPLET := aarch64-linux-gnu
+$(B)/arm64/triage: $(TRIAGE_SRC) tools/triage/main.c $(HDRS) lab/arm64-root
+	@mkdir -p $(@D)
+	S=$$(sh lab/arm64-root triage-sysroot libkdumpfile-dev libdw-dev libelf-dev) && \
+	L=$$S/usr/lib/$(ARM64_TRIPLET) && \
+	$(CROSS)gcc $(CFLAGS) $(WARN) $(INC) -Itools -idirafter $$S/usr/include -o $@ \
+		$(TRIAGE_SRC) tools/triage/main.c $$L/libkdumpfile.so $$L/libdw.so $$L/libelf.so \
+		-Wl,-rpath-link,$$L:$$S/lib/$(ARM64_TRIPLET)
+
 $(B)/unit/test_triage: tests/unit/test_triage.c $(TRIAGE_SRC) $(HDRS) tests/unit/tap.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(WARN) $(INC) -Itools $(TRIAGE_CFLAGS) -o $@ $(filter %.c,$^) $(TRIAGE_LIBS)
@@ -84,8 +98,12 @@ $(B)/unit/test_triage-san: tests/unit/test_triage.c $(TRIAGE_SRC) $(HDRS) tests/
 	@mkdir -p $(@D)
 	$(CC) -O1 -g $(SAN) $(WARN) $(INC) -Itools $(TRIAGE_CFLAGS) -o $@ $(filter %.c,$^) $(TRIAGE_LIBS)
 
-# The fuzzer (clang's libFuzzer): tests/fuzz/run builds and runs it.
+# The fuzzers (clang's libFuzzer): tests/fuzz/run builds and runs them.
+# fuzz_triage: the input is the dump file; fuzz_memory: the input changes
+# the memory of a real dump as triage reads it.
 $(B)/fuzz/fuzz_triage: tools/triage/fuzz_triage.c $(TRIAGE_SRC) $(HDRS)
+$(B)/fuzz/fuzz_memory: tools/triage/fuzz_memory.c $(TRIAGE_SRC) $(HDRS)
+$(B)/fuzz/fuzz_triage $(B)/fuzz/fuzz_memory:
 	@mkdir -p $(@D)
 	clang -O1 -g -fsanitize=fuzzer,address,undefined $(WARN) $(INC) -Itools $(TRIAGE_CFLAGS) -o $@ $(filter %.c,$^) $(TRIAGE_LIBS)
 

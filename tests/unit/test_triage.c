@@ -199,13 +199,86 @@ static void test_regs(void)
 	   "architectures by name");
 }
 
+static void test_arch_ptrs(void)
+{
+	const uint64_t mask = 0x007f800000000000ull;	/* KERNELPACMASK, 39-bit VAs */
+	const uint64_t kaddr = 0xffffffc008123456ull, uaddr = 0x0000007fdb21cf10ull;
+
+	ok(arch_arm64.call_site(0xffffffc008001004ull) == 0xffffffc008001000ull,
+	   "arm64: the call site of a return address is 4 bytes back");
+	ok(arch_arm64.strip_code_ptr((kaddr & ~mask) | 0x0012800000000000ull, mask) == kaddr,
+	   "arm64: a signed kernel return address is restored (PAC bits set)");
+	ok(arch_arm64.strip_code_ptr(uaddr | 0x0012000000000000ull, mask) == uaddr,
+	   "arm64: a signed user address is restored (PAC bits cleared)");
+	ok(arch_arm64.strip_code_ptr(kaddr, 0) == kaddr, "arm64: no KERNELPACMASK, no change");
+}
+
+/* Renders @r as text into a malloc'd string. */
+static char *render(const struct report *r)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	report_text(r, f);
+	fclose(f);
+	return buf;
+}
+
+static void test_report(void)
+{
+	static struct report r;
+	char *out;
+
+	memset(&r, 0, sizeof(r));
+	r.case_nr = -1;
+	r.panic_cpu = 2;
+	r.pid = 55;
+	r.log_ok = true;
+	snprintf(r.comm, sizeof(r.comm), "ev\x1b]0;pwned\x07il");
+	snprintf(r.release, sizeof(r.release), "6.1\x9b" "2J");
+	snprintf(r.panic_message, sizeof(r.panic_message), "Oops\r\nfake: line");
+	r.have_preempt = true;
+	r.preempt_count = 1;
+	r.preempt_crash_path = 1;
+	snprintf(r.preempt_why, sizeof(r.preempt_why), "+1 for die()'s die_lock");
+	out = render(&r);
+	ok(out && !strchr(out, 0x1b) && !strchr(out, 0x07) && !strchr(out, '\r') &&
+	   !strchr(out, (char)0x9b), "text report: no control bytes from the dump reach the terminal");
+	ok(out && strstr(out, "task:          ev\\x1b]0;pwned\\x07il (pid 55)") &&
+	   strstr(out, "release:       6.1\\x9b2J") && strstr(out, "Oops\\x0d\\x0afake: line"),
+	   "text report: comm, release and log text escaped as \\xNN");
+	ok(out && strstr(out, "preempt count 0x0 [0x1 in the dump, with +1 for die()'s die_lock]") &&
+	   !strstr(out, "spinlock held"),
+	   "text report: the failing context's preempt count, the crash path's share named");
+	free(out);
+	r.preempt_count = 2;
+	r.preempt_crash_path = 1;
+	out = render(&r);
+	ok(out && strstr(out, "preempt count 0x1 (preemption disabled"),
+	   "text report: a count left after the crash path's share means preemption was off");
+	free(out);
+	r.log_ok = false;
+	snprintf(r.log_error, sizeof(r.log_error), "printk ring buffer holds no readable record");
+	r.panic_message[0] = '\0';
+	out = render(&r);
+	ok(out && strstr(out, "(UNREADABLE: printk ring buffer holds no readable record)") &&
+	   strstr(out, "panic message: (unknown: the kernel log is unreadable)"),
+	   "text report: an unreadable log is marked, not fatal");
+	free(out);
+}
+
 int main(void)
 {
-	tap_plan(56);
+	tap_plan(65);
 	test_esr();
 	test_verdicts();
 	test_cases();
 	test_text();
 	test_regs();
+	test_arch_ptrs();
+	test_report();
 	return tap_done();
 }

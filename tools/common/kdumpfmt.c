@@ -152,8 +152,19 @@ int kdump_check(FILE *f, struct kdump_info *info, char *err, size_t errlen)
 		return fail(err, errlen, "truncated or corrupt: the ELF notes lie past the end of the file");
 	if (info->header_version >= 5 && !in_file(sh + SH_ERASEINFO, info->file_size))
 		return fail(err, errlen, "truncated or corrupt: the erase info lies past the end of the file");
-	if (info->header_version >= 6)
+	if (info->header_version >= 6) {
+		uint64_t mapnr32 = info->max_mapnr;
+
 		info->max_mapnr = le64(sh + SH_MAX_MAPNR_64);
+		/*
+		 * makedumpfile writes the header's 32-bit copy as the 64-bit
+		 * value capped at UINT_MAX; libkdumpfile reads either, and
+		 * crashes tearing down when they disagree.
+		 */
+		if (mapnr32 != (info->max_mapnr > UINT32_MAX ? UINT32_MAX : info->max_mapnr))
+			return fail(err, errlen, "corrupt: the header says %llu pages, the sub-header %llu",
+				    (unsigned long long)mapnr32, (unsigned long long)info->max_mapnr);
+	}
 
 	bitmap_off = (1 + (uint64_t)sub_hdr) * info->block_size;
 	bitmap_len = (uint64_t)bitmap_blocks * info->block_size / 2;

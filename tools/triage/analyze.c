@@ -24,22 +24,24 @@
 
 struct terr *tg_read(struct target *t, uint64_t addr, void *buf, size_t len)
 {
+	if (t->read)
+		return t->read(t->read_ctx, addr, buf, len);
 	return dump_read(t->dump, addr, buf, len);
 }
 
 struct terr *tg_u64(struct target *t, uint64_t addr, uint64_t *v)
 {
-	return dump_read(t->dump, addr, v, sizeof(*v));
+	return tg_read(t, addr, v, sizeof(*v));
 }
 
 struct terr *tg_u32(struct target *t, uint64_t addr, uint32_t *v)
 {
-	return dump_read(t->dump, addr, v, sizeof(*v));
+	return tg_read(t, addr, v, sizeof(*v));
 }
 
 void tg_symbolize(struct target *t, uint64_t pc, bool ret, char *buf, size_t len)
 {
-	uint64_t look = ret ? pc - 4 : pc;
+	uint64_t look = ret ? t->arch->call_site(pc) : pc;
 	const struct vsym *s = vml_sym_at(t->vm, look, true);
 
 	if (!s) {
@@ -190,12 +192,12 @@ static void read_task(struct target *t, const struct layouts *l, uint64_t task,
 	}
 }
 
-static bool is_spin_wait(const char *sym)
+static bool is_spin_wait(const struct arch_ops *arch, const char *sym)
 {
+	/* generic kernel/locking functions; an arch adds its own (paravirt) */
 	static const char *const fns[] = {
-		"queued_spin_lock_slowpath", "native_queued_spin_lock_slowpath",
-		"_raw_spin_lock", "_raw_spin_lock_irq", "_raw_spin_lock_irqsave",
-		"_raw_spin_lock_bh", "do_raw_spin_lock",
+		"queued_spin_lock_slowpath", "_raw_spin_lock", "_raw_spin_lock_irq",
+		"_raw_spin_lock_irqsave", "_raw_spin_lock_bh", "do_raw_spin_lock",
 	};
 	char fn[TRIAGE_SYM_LEN];
 	size_t i;
@@ -203,6 +205,9 @@ static bool is_spin_wait(const char *sym)
 	symoff_function(sym, fn, sizeof(fn));
 	for (i = 0; i < sizeof(fns) / sizeof(fns[0]); i++)
 		if (!strcmp(fn, fns[i]))
+			return true;
+	for (i = 0; arch->spin_wait_fns && arch->spin_wait_fns[i]; i++)
+		if (!strcmp(fn, arch->spin_wait_fns[i]))
 			return true;
 	return false;
 }
@@ -219,7 +224,7 @@ static void find_lock(struct target *t, struct cpu_report *c)
 		const struct vsym *s;
 		uint64_t lock, base;
 
-		if (!c->frames[i].exact || !is_spin_wait(c->frames[i].sym))
+		if (!c->frames[i].exact || !is_spin_wait(t->arch, c->frames[i].sym))
 			continue;
 		if (i == 0) {
 			r = &c->regs;
@@ -281,6 +286,11 @@ static struct terr *check_identity(struct target *t, struct report *r)
 		vml_set_offset(t->vm, off);
 		free(v);
 	}
+	v = dump_vmcoreinfo(t->dump, "NUMBER(KERNELPACMASK)");
+	if (v) {
+		t->pac_mask = strtoull(v, NULL, 16);
+		free(v);
+	}
 	/* the relocated _stext must be where the dump says it is */
 	v = dump_vmcoreinfo(t->dump, "SYMBOL(_stext)");
 	if (v && vml_sym_addr(t->vm, "_stext", &stext_vm)) {
@@ -338,6 +348,7 @@ static void read_cpus(struct target *t, const struct layouts *l, struct report *
 	for (cpu = 0; cpu < (int)nr; cpu++) {
 		struct cpu_report *c = &r->cpus[cpu];
 		unsigned char buf[1024];
+		size_t got = sizeof(buf);
 		uint64_t task;
 
 		c->cpu = cpu;
@@ -354,7 +365,8 @@ static void read_cpus(struct target *t, const struct layouts *l, struct report *
 		e = tg_read(t, notes + pco[cpu], buf, sizeof(buf));
 		if (e) {	/* a short read near the end of a page is still fine */
 			terr_free(e);
-			e = tg_read(t, notes + pco[cpu], buf, 512);
+			got = 512;
+			e = tg_read(t, notes + pco[cpu], buf, got);
 		}
 		if (e) {
 			terr_free(e);
@@ -362,7 +374,7 @@ static void read_cpus(struct target *t, const struct layouts *l, struct report *
 			have_notes = false;
 			break;
 		}
-		c->regs_saved = parse_note(t, l, buf, sizeof(buf), &c->regs, &c->note_pid);
+		c->regs_saved = parse_note(t, l, buf, got, &c->regs, &c->note_pid);
 	}
 	if (have_notes) {
 		copy(r->notes_mapping, sizeof(r->notes_mapping), "per-CPU crash_notes");
@@ -410,6 +422,8 @@ static void read_cpus(struct target *t, const struct layouts *l, struct report *
 
 		if (!c->regs_saved)
 			continue;
+		c->regs.pc = t->arch->strip_code_ptr(c->regs.pc, t->pac_mask);
+		c->regs.lr = t->arch->strip_code_ptr(c->regs.lr, t->pac_mask);
 		tg_symbolize(t, c->regs.pc, false, c->pc, sizeof(c->pc));
 		if (c->regs.has_lr)
 			tg_symbolize(t, c->regs.lr, true, c->lr, sizeof(c->lr));
@@ -476,9 +490,57 @@ struct terr *triage_run(const char *dumppath, const char *vmlpath, struct report
 	return e;
 }
 
+/*
+ * The preempt count in the dump is the one at the time of the crash kexec:
+ * it includes what the crash path itself added after the failure. An oops
+ * goes die() -> crash_kexec() holding die_lock (raw_spin_lock_irqsave: +1);
+ * panic() calls preempt_disable_notrace() (+1) before it prints "Kernel
+ * panic - not syncing". die_lock still taken in the dump, and panic() on
+ * the stack or its line in the log, say which of them ran; subtracting them
+ * gives the count of the context that failed.
+ */
+static void preempt_crash_path(struct target *t, struct report *r, const char *const *lines,
+			       size_t n)
+{
+	char fn[TRIAGE_SYM_LEN];
+	bool die_held = false, panicked = false;
+	uint64_t at;
+	uint32_t v;
+	unsigned int i;
+	struct terr *e;
+
+	r->preempt_crash_path = 0;
+	r->preempt_why[0] = '\0';
+	if (vml_sym_addr(t->vm, "die_lock", &at)) {
+		if (!(e = tg_u32(t, at, &v)))
+			die_held = v != 0;
+		terr_free(e);
+	}
+	for (i = 0; i < r->nbt && !panicked; i++) {
+		symoff_function(r->bt[i].sym, fn, sizeof(fn));
+		panicked = !strcmp(fn, "panic");
+	}
+	for (i = 0; i < n && !panicked; i++)
+		panicked = strstr(lines[i], "Kernel panic - not syncing") != NULL;
+	r->preempt_crash_path = die_held + panicked;
+	snprintf(r->preempt_why, sizeof(r->preempt_why), "%s%s%s",
+		 die_held ? "+1 for die()'s die_lock" : "", die_held && panicked ? ", " : "",
+		 panicked ? "+1 for panic()'s preempt_disable()" : "");
+	if (r->preempt_crash_path > r->preempt_count) {	/* not what we thought */
+		r->preempt_crash_path = 0;
+		r->preempt_why[0] = '\0';
+	}
+}
+
 struct terr *triage_analyze(const char *dumppath, struct vmlinux *vm, struct report *r)
 {
-	struct target t = { 0 };
+	return triage_analyze_with(dumppath, vm, NULL, NULL, r);
+}
+
+struct terr *triage_analyze_with(const char *dumppath, struct vmlinux *vm, tg_read_fn read,
+				 void *ctx, struct report *r)
+{
+	struct target t = { .read = read, .read_ctx = ctx };
 	struct klog log = { 0 };
 	struct layouts l = { 0 };
 	const char **lines = NULL;
@@ -497,6 +559,15 @@ struct terr *triage_analyze(const char *dumppath, struct vmlinux *vm, struct rep
 	if ((e = dump_open(dumppath, &t.dump)))
 		return e;
 	copy(r->format, sizeof(r->format), dump_format(t.dump));
+	if (dump_foreign_byte_order(t.dump)) {
+		e = terr_fmt(TERR_DUMP, "%s: the dump's byte order is not this machine's "
+			     "(triage reads dumps of its own byte order only)", dumppath);
+		goto out;
+	}
+	/* what the kernel log may take: 16 MiB, less for a small dump */
+	t.mem_budget = dump_file_size(t.dump);
+	if (t.mem_budget < (1 << 20) || t.mem_budget > (16 << 20))
+		t.mem_budget = t.mem_budget < (1 << 20) ? 1 << 20 : 16 << 20;
 	t.arch = arch_by_name(dump_arch(t.dump));
 	if (!t.arch) {
 		e = terr_fmt(TERR_DUMP, "%s: unsupported or unknown architecture %s", dumppath,
@@ -512,12 +583,21 @@ struct terr *triage_analyze(const char *dumppath, struct vmlinux *vm, struct rep
 	}
 	if ((e = check_identity(&t, r)))
 		goto out;
+	r->log_ok = true;
 	if ((e = printk_read(&t, &log))) {
-		e = terr_wrap(e, "%s: cannot read the kernel log (truncated or corrupt dump?)",
-			      dumppath);
-		goto out;
+		/* the rest of the dump may still say a lot: report without a log */
+		r->log_ok = false;
+		copy(r->log_error, sizeof(r->log_error), e->msg);
+		warn(r, "kernel log unreadable: %s", e->msg);
+		terr_free(e);
+		e = NULL;
+	} else {
+		if (log.unreadable)
+			warn(r, "kernel log: %zu records unreadable or torn, left out", log.unreadable);
+		if (log.cut)
+			warn(r, "kernel log: only the newest %zu lines kept", log.n);
 	}
-	lines = malloc(log.n * sizeof(*lines));
+	lines = malloc((log.n ? log.n : 1) * sizeof(*lines));
 	if (!lines) {
 		e = terr_fmt(TERR_DUMP, "out of memory");
 		goto out;
@@ -568,6 +648,8 @@ struct terr *triage_analyze(const char *dumppath, struct vmlinux *vm, struct rep
 		    !(e = tg_u64(&t, rq_at + pco + l.rq_curr, &task)) && task) {
 			read_task(&t, &l, task, r->comm, sizeof(r->comm), &r->pid, &r->preempt_count);
 			r->have_preempt = r->preempt_count >= 0;
+			if (r->have_preempt)
+				preempt_crash_path(&t, r, lines, log.n);
 		}
 		terr_free(e);
 		e = NULL;

@@ -13,6 +13,21 @@
  * pt_regs (pt_regs.stackframe) holding the interrupted x29 and PC; such a
  * record is recognised by pt_regs.pc equal to the record's "return address",
  * and that PC is exact (no - 4). Layouts come from vmlinux's DWARF.
+ *
+ * Leaf functions (and functions stopped in their prologue) have no frame
+ * record of their own: x29 still points to their caller's, so following it
+ * skips the caller, whose return address is only in the link register. At
+ * an exact PC (the saved registers, an exception) the LR names that caller
+ * when it lies in another function than the PC and differs from the return
+ * address in the record x29 points to (after a prologue the two are equal,
+ * and after a call the LR points into the PC's own function); the frame is
+ * then taken from the LR and marked as such.
+ *
+ * Pointer authentication (CONFIG_ARM64_PTR_AUTH_KERNEL): return addresses
+ * saved in frame records may carry a PAC in their top bits; the kernel
+ * publishes the bits it uses as VMCOREINFO NUMBER(KERNELPACMASK). A kernel
+ * address (bit 55 set) is restored by setting those bits, a user one by
+ * clearing them (ptrauth_strip_kernel_insn_pac() and its user twin).
  */
 #include <elf.h>
 #include <inttypes.h>
@@ -22,6 +37,18 @@
 #include "triage.h"
 
 enum { R_FP = 29, R_LR = 30, R_SP = 31, R_PC = 32, R_PSTATE = 33, NR_GREGS = 34 };
+
+static uint64_t call_site(uint64_t ret)
+{
+	return ret - 4;		/* every A64 instruction is 4 bytes */
+}
+
+static uint64_t strip_code_ptr(uint64_t addr, uint64_t pac_mask)
+{
+	if (!pac_mask)
+		return addr;
+	return (addr >> 55) & 1 ? addr | pac_mask : addr & ~pac_mask;
+}
 
 static void regs_from_prstatus(const uint64_t *g, unsigned int n, struct regs *out)
 {
@@ -89,6 +116,26 @@ static struct terr *regs_at(struct target *t, uint64_t at, struct regs *out)
 	return NULL;
 }
 
+/* Is @lr, seen at exact PC @pc, a caller that the frame records skip? */
+static bool lr_is_skipped_caller(struct target *t, uint64_t pc, uint64_t lr, uint64_t next_ret)
+{
+	const struct vsym *in_pc, *in_lr;
+
+	if (!lr || lr == next_ret)
+		return false;
+	in_lr = vml_sym_at(t->vm, lr - 4, true);
+	in_pc = vml_sym_at(t->vm, pc, true);
+	return in_lr && in_pc && in_lr != in_pc;
+}
+
+static void lr_frame(struct target *t, struct frame *f, uint64_t lr)
+{
+	memset(f, 0, sizeof(*f));
+	f->pc = lr;
+	f->from_lr = true;
+	tg_symbolize(t, lr, true, f->sym, sizeof(f->sym));
+}
+
 static unsigned int unwind(struct target *t, const struct regs *r,
 			   struct frame *f, unsigned int max)
 {
@@ -96,6 +143,8 @@ static unsigned int unwind(struct target *t, const struct regs *r,
 	unsigned int n = 0, nseen = 0, i;
 	struct ptregs_layout ptl;
 	bool have_pt = ptregs_layout(t, &ptl);
+	/* the last exact PC and its LR, until the next record is read */
+	uint64_t exact_pc = r->pc, lr = r->has_lr ? strip_code_ptr(r->lr, t->pac_mask) : 0;
 
 	if (!max)
 		return 0;
@@ -120,6 +169,13 @@ static unsigned int unwind(struct target *t, const struct regs *r,
 		}
 		if (!rec[1])
 			break;
+		rec[1] = strip_code_ptr(rec[1], t->pac_mask);
+		if (lr_is_skipped_caller(t, exact_pc, lr, rec[1])) {
+			lr_frame(t, &f[n++], lr);
+			if (n >= max)
+				break;
+		}
+		lr = 0;
 		memset(&f[n], 0, sizeof(f[n]));
 		f[n].pc = rec[1];
 		if (have_pt && fp >= ptl.stackframe) {
@@ -129,6 +185,11 @@ static unsigned int unwind(struct target *t, const struct regs *r,
 			if (!e && ptpc == rec[1]) {
 				f[n].exact = true;
 				f[n].regs_at = base;
+				exact_pc = ptpc;
+				e = tg_u64(t, base + ptl.regs + 30 * 8, &lr);
+				if (e)
+					lr = 0;
+				lr = strip_code_ptr(lr, t->pac_mask);
 			}
 			terr_free(e);
 		}
@@ -136,6 +197,9 @@ static unsigned int unwind(struct target *t, const struct regs *r,
 		n++;
 		fp = rec[0];
 	}
+	/* no record left: a leaf called straight from where the chain ends */
+	if (n < max && lr_is_skipped_caller(t, exact_pc, lr, 0))
+		lr_frame(t, &f[n++], lr);
 	return n;
 }
 
@@ -226,6 +290,9 @@ const struct arch_ops arch_arm64 = {
 	.esr_tag = "ESR = 0x",
 	.preempt_count_path = "thread_info.preempt_count",
 	.arg0_reg = 0,
+	.call_site = call_site,
+	.strip_code_ptr = strip_code_ptr,
+	.spin_wait_fns = NULL,
 };
 
 const struct arch_ops *arch_by_machine(int elf_machine)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/kdumpfmt.h"
@@ -184,4 +185,26 @@ struct terr *dump_note(struct dump *d, unsigned int i, void *buf, size_t *len)
 	kdump_blob_unpin(a.val.blob);
 	*len = p ? n : 0;
 	return NULL;
+}
+
+bool dump_foreign_byte_order(struct dump *d)
+{
+	kdump_num_t bo;
+	const union { uint16_t v; unsigned char b[2]; } host = { .v = 1 };
+	kdump_num_t mine = host.b[0] ? KDUMP_LITTLE_ENDIAN : KDUMP_BIG_ENDIAN;
+
+	if (kdump_get_number_attr(d->ctx, KDUMP_ATTR_BYTE_ORDER, &bo) != KDUMP_OK) {
+		kdump_clear_err(d->ctx);
+		return false;
+	}
+	return bo != mine;
+}
+
+uint64_t dump_file_size(struct dump *d)
+{
+	struct stat st;
+
+	if (fstat(d->fd, &st) || st.st_size < 0)
+		return 0;
+	return (uint64_t)st.st_size;
 }

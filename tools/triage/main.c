@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * triage DUMP [--vmlinux FILE] [--json]
+ * triage DUMP [--vmlinux FILE] [--json | --print-vmlinux]
  *
  * Exit status: 0 triage done, 1 the dump (or vmlinux) is unreadable,
  * corrupt or does not match, 2 usage.
@@ -17,12 +17,14 @@ static int usage(const char *why)
 	if (why)
 		fprintf(stderr, "triage: %s\n", why);
 	fprintf(stderr,
-		"usage: triage DUMP [--vmlinux FILE] [--json]\n"
+		"usage: triage DUMP [--vmlinux FILE] [--json | --print-vmlinux]\n"
 		"  reads a vmcore (ELF or kdump-compressed) and says what failed,\n"
 		"  where, on which CPU, in which task.\n"
 		"  --vmlinux FILE  the kernel's vmlinux with debug info (default: $DUMPABLE_VMLINUX,\n"
 		"                  else the lab's cached kernel build with the dump's build id)\n"
-		"  --json          machine-readable report\n");
+		"  --json          machine-readable report\n"
+		"  --print-vmlinux print the vmlinux that goes with the dump and exit\n"
+		"                  (./dumpable crash and drgn use it)\n");
 	return TERR_USAGE;
 }
 
@@ -79,7 +81,7 @@ int main(int argc, char **argv)
 {
 	const char *dump = NULL, *vmlinux = NULL;
 	char *guessed = NULL;
-	bool json = false;
+	bool json = false, print_vmlinux = false;
 	struct report *r;
 	struct terr *e;
 	int i;
@@ -87,6 +89,8 @@ int main(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json")) {
 			json = true;
+		} else if (!strcmp(argv[i], "--print-vmlinux")) {
+			print_vmlinux = true;
 		} else if (!strcmp(argv[i], "--vmlinux")) {
 			if (++i >= argc)
 				return usage("--vmlinux needs a file");
@@ -114,6 +118,11 @@ int main(int argc, char **argv)
 	if (!vmlinux)
 		return usage("no vmlinux: pass --vmlinux FILE or set DUMPABLE_VMLINUX "
 			     "(none in the lab's kernel cache has the dump's build id)");
+	if (print_vmlinux) {
+		printf("%s\n", vmlinux);
+		free(guessed);
+		return fflush(stdout) ? TERR_DUMP : 0;
+	}
 	r = malloc(sizeof(*r));
 	if (!r) {
 		fprintf(stderr, "triage: out of memory\n");

@@ -22,28 +22,66 @@ static void esr_summary(const struct esr_info *x, char *buf, size_t len)
 		snprintf(buf + n, len - (size_t)n, ", %s", x->wnr ? "write" : "read");
 }
 
+/*
+ * Everything in the text report that comes from the dump (task names, the
+ * release, log lines, panic message) passes through here: a dump can hold
+ * any bytes, and escape sequences must not reach the reader's terminal.
+ */
+void put_escaped(FILE *o, const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '\\')
+			fputs("\\\\", o);
+		else if (ch < 0x20 || ch >= 0x7f)
+			fprintf(o, "\\x%02x", ch);
+		else
+			fputc(ch, o);
+	}
+}
+
+/* fputs(@label) then put_escaped(@s) then fputs(@after) */
+static void line(FILE *o, const char *label, const char *s, const char *after)
+{
+	fputs(label, o);
+	put_escaped(o, s);
+	fputs(after, o);
+}
+
 void report_text(const struct report *r, FILE *o)
 {
 	char buf[512];
 	unsigned int i;
 	int cpu;
 
-	fprintf(o, "release:       %s (%s, %s)\n", r->release, r->arch, r->format);
+	line(o, "release:       ", r->release, "");
+	fprintf(o, " (%s, %s)\n", r->arch, r->format);
 	fprintf(o, "verdict:       %s\n", verdict_name(r->verdict));
 	if (r->case_nr >= 0)
 		fprintf(o, "p4ni9 case:    %d (%s)\n", r->case_nr, case_name(r->case_nr));
 	else
 		fprintf(o, "p4ni9 case:    none found\n");
-	fprintf(o, "panic message: %s\n", r->panic_message[0] ? r->panic_message : "(none found)");
+	line(o, "panic message: ", r->panic_message[0] ? r->panic_message :
+	     r->log_ok ? "(none found)" : "(unknown: the kernel log is unreadable)", "\n");
 	if (r->panic_cpu >= 0)
 		fprintf(o, "panic CPU:     %d\n", r->panic_cpu);
 	else
 		fprintf(o, "panic CPU:     unknown\n");
 	if (r->pid >= 0) {
-		fprintf(o, "task:          %s (pid %d)", r->comm, r->pid);
-		if (r->have_preempt)
-			fprintf(o, ", preempt count 0x%" PRIx64 "%s", (uint64_t)r->preempt_count,
-				r->preempt_count & 0xff ? " (preemption disabled: a spinlock held, or preempt_disable())" : "");
+		int64_t own;
+
+		line(o, "task:          ", r->comm, "");
+		fprintf(o, " (pid %d)", r->pid);
+		if (r->have_preempt) {
+			/* the failing context's count, without the crash path's own */
+			own = r->preempt_count - r->preempt_crash_path;
+			fprintf(o, ", preempt count 0x%" PRIx64 "%s", (uint64_t)own,
+				own & 0xff ? " (preemption disabled: a spinlock held, or preempt_disable())" : "");
+			if (r->preempt_crash_path)
+				fprintf(o, " [0x%" PRIx64 " in the dump, with %s]",
+					(uint64_t)r->preempt_count, r->preempt_why);
+		}
 		if (r->preempt_logged >= 0)
 			fprintf(o, "; 0x%" PRIx64 " when it scheduled while atomic",
 				(uint64_t)r->preempt_logged);
@@ -60,14 +98,17 @@ void report_text(const struct report *r, FILE *o)
 		fprintf(o, "  (none: no registers saved for the panicking CPU)\n");
 	for (i = 0; i < r->nbt; i++)
 		fprintf(o, "  #%-2u %s%s\n", i, r->bt[i].sym,
-			i && r->bt[i].exact ? "  [exception]" : "");
+			i && r->bt[i].exact ? "  [exception]" :
+			r->bt[i].from_lr ? "  [from LR: the frame above keeps no record]" : "");
 	fprintf(o, "\nCPUs (%d possible; registers from %s):\n", r->nr_cpus, r->notes_mapping);
 	for (cpu = 0; cpu < r->nr_cpus; cpu++) {
 		const struct cpu_report *c = &r->cpus[cpu];
 
 		fprintf(o, "  CPU %d: %s, ", cpu, c->online ? "online" : "offline");
-		if (c->pid >= 0)
-			fprintf(o, "current %s/%d, ", c->comm, c->pid);
+		if (c->pid >= 0) {
+			line(o, "current ", c->comm, "");
+			fprintf(o, "/%d, ", c->pid);
+		}
 		if (!c->regs_saved) {
 			fprintf(o, "NO REGISTERS SAVED\n");
 			continue;
@@ -77,13 +118,16 @@ void report_text(const struct report *r, FILE *o)
 			continue;
 		for (i = 0; i < c->nframes; i++)
 			fprintf(o, "      #%-2u %s%s\n", i, c->frames[i].sym,
-				i && c->frames[i].exact ? "  [exception]" : "");
+				i && c->frames[i].exact ? "  [exception]" :
+				c->frames[i].from_lr ? "  [from LR]" : "");
 	}
 	fprintf(o, "\nkernel log before the panic:\n");
+	if (!r->log_ok)
+		line(o, "  (UNREADABLE: ", r->log_error, ")\n");
 	for (i = 0; i < r->ntail; i++)
-		fprintf(o, "  %s\n", r->tail[i]);
+		line(o, "  ", r->tail[i], "\n");
 	for (i = 0; i < r->nwarnings; i++)
-		fprintf(o, "warning: %s\n", r->warnings[i]);
+		line(o, "warning: ", r->warnings[i], "\n");
 }
 
 /*
@@ -147,8 +191,16 @@ static json_t *task_json(const struct report *r)
 {
 	if (r->pid < 0)
 		return json_null();
-	return json_pack("{s:o, s:i, s:o, s:o}", "comm", jstr(r->comm), "pid", r->pid,
-			 "preempt_count", jint_or_null(r->have_preempt, r->preempt_count),
+	/*
+	 * preempt_count: the failing context's; the dump's own value also
+	 * counts what the crash path (die(), panic()) added.
+	 */
+	return json_pack("{s:o, s:i, s:o, s:o, s:o, s:o}", "comm", jstr(r->comm), "pid", r->pid,
+			 "preempt_count", jint_or_null(r->have_preempt,
+						       r->preempt_count - r->preempt_crash_path),
+			 "preempt_count_in_dump", jint_or_null(r->have_preempt, r->preempt_count),
+			 "preempt_count_crash_path",
+			 jint_or_null(r->have_preempt, r->preempt_crash_path),
 			 "preempt_count_at_bug",
 			 jint_or_null(r->preempt_logged >= 0, r->preempt_logged));
 }
@@ -216,6 +268,7 @@ void report_json(const struct report *r, FILE *o)
 	json_object_set_new(j, "locks", jstrings(locks, sizeof(locks[0]), r->nlocks));
 	json_object_set_new(j, "log_tail",
 			    jstrings((const char *const *)r->tail, sizeof(r->tail[0]), r->ntail));
+	json_object_set_new(j, "log_readable", json_boolean(r->log_ok));
 	json_object_set_new(j, "warnings", jstrings(warnings, sizeof(warnings[0]), i));
 	json_dumpf(j, o, JSON_INDENT(2));
 	fputc('\n', o);

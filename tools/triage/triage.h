@@ -11,8 +11,9 @@
  * case, panic message, symbol+offset), report.c (text and JSON), and one file
  * per architecture behind struct arch_ops (arch_arm64.c).
  *
- * Multi-byte values in the dump are read in host byte order: the host and
- * the supported targets (arm64, x86_64) are little-endian.
+ * Multi-byte values in the dump are read in host byte order: analyze.c
+ * refuses a dump whose byte order (libkdumpfile's arch.byte_order) is not
+ * the host's, so no other file has to care.
  */
 #ifndef TRIAGE_H
 #define TRIAGE_H
@@ -73,6 +74,10 @@ unsigned int dump_nr_notes(struct dump *d);
 /* Copies note @i (at most *len bytes) into @buf; sets *len. */
 struct terr *dump_note(struct dump *d, unsigned int i, void *buf, size_t *len);
 const char *dump_format(struct dump *d);
+/* true if the dump's byte order is known and differs from the host's. */
+bool dump_foreign_byte_order(struct dump *d);
+/* Size of the dump file in bytes (bounds what triage allocates). */
+uint64_t dump_file_size(struct dump *d);
 
 /* ---- architecture ---- */
 struct esr_info {
@@ -98,6 +103,7 @@ struct frame {
 	uint64_t pc;		/* as found (a return address or an exact PC) */
 	bool exact;		/* exact PC: first frame or an exception return */
 	uint64_t regs_at;	/* exception frames: the saved registers, else 0 */
+	bool from_lr;		/* a leaf's caller, from the link register */
 	char sym[TRIAGE_SYM_LEN];
 };
 
@@ -121,6 +127,21 @@ struct arch_ops {
 	const char *preempt_count_path;
 	/* Register holding the first argument (a lock's address). */
 	unsigned int arg0_reg;
+	/*
+	 * The address of the call instruction for return address @ret (a
+	 * return address may point into the next function after a call to
+	 * a noreturn function; symbolizing the call site avoids that).
+	 */
+	uint64_t (*call_site)(uint64_t ret);
+	/*
+	 * A code address as found in memory (a return address may carry a
+	 * pointer-authentication code): the plain address. @pac_mask is
+	 * VMCOREINFO's KERNELPACMASK, 0 when the kernel signs nothing.
+	 */
+	uint64_t (*strip_code_ptr)(uint64_t addr, uint64_t pac_mask);
+	/* Arch-specific functions a CPU spins in while waiting for a spinlock
+	 * (NULL-terminated, may be NULL); the generic ones are in analyze.c. */
+	const char *const *spin_wait_fns;
 };
 
 extern const struct arch_ops arch_arm64;
@@ -128,10 +149,18 @@ const struct arch_ops *arch_by_machine(int elf_machine);
 const struct arch_ops *arch_by_name(const char *name);
 
 /* ---- the target: dump + vmlinux ---- */
+typedef struct terr *(*tg_read_fn)(void *ctx, uint64_t addr, void *buf, size_t len);
+
 struct target {
 	struct dump *dump;
 	struct vmlinux *vm;
 	const struct arch_ops *arch;
+	/* Memory reads go through @read when it is set (the fuzzers' mock
+	 * memory), else to the dump. */
+	tg_read_fn read;
+	void *read_ctx;
+	uint64_t pac_mask;	/* VMCOREINFO NUMBER(KERNELPACMASK), or 0 */
+	uint64_t mem_budget;	/* bytes the kernel log may take (from the dump's size) */
 	size_t arch_off[8];	/* the arch file's cached layout */
 	int arch_state;		/* 0 not looked up, 1 found, -1 missing */
 };
@@ -152,6 +181,8 @@ struct logline {
 struct klog {
 	struct logline *lines;
 	size_t n;
+	size_t unreadable;	/* records skipped: unreadable or inconsistent */
+	bool cut;		/* older records left out to bound memory */
 };
 
 struct terr *printk_read(struct target *t, struct klog *log);
@@ -212,8 +243,12 @@ struct report {
 	int panic_cpu;		/* -1 if unknown */
 	char comm[32];
 	int pid;		/* -1 if unknown */
-	int64_t preempt_count;	/* -1 if unknown */
+	int64_t preempt_count;	/* in the dump, -1 if unknown */
 	bool have_preempt;
+	/* What the crash path itself added to the count (die()'s die_lock,
+	 * panic()'s preempt_disable()), and which functions did. */
+	int64_t preempt_crash_path;
+	char preempt_why[96];
 	int64_t preempt_logged;	/* as "scheduling while atomic" printed it, or -1 */
 	int nr_cpus;		/* possible CPUs */
 	struct cpu_report cpus[TRIAGE_MAX_CPUS];
@@ -228,12 +263,20 @@ struct report {
 	unsigned int nlocks;
 	char warnings[8][160];
 	unsigned int nwarnings;
+	bool log_ok;		/* false: the kernel log could not be read */
+	char log_error[160];
 };
 
 /* Reads and analyses @dump with @vmlinux; fills @r. */
 struct terr *triage_run(const char *dump, const char *vmlinux, struct report *r);
 /* The same with an open vmlinux (kept open across dumps by the fuzzer). */
 struct terr *triage_analyze(const char *dump, struct vmlinux *vm, struct report *r);
+/* The same with memory reads through @read (@ctx) instead of the dump's. */
+struct terr *triage_analyze_with(const char *dump, struct vmlinux *vm, tg_read_fn read,
+				 void *ctx, struct report *r);
+/* Writes @s with control characters, DEL and non-ASCII bytes escaped
+ * (\xNN): text from the dump cannot drive the terminal. */
+void put_escaped(FILE *out, const char *s);
 void report_free(struct report *r);
 void report_text(const struct report *r, FILE *out);
 void report_json(const struct report *r, FILE *out);
