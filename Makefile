@@ -84,10 +84,10 @@ $(B)/host/triage: $(TRIAGE_SRC) tools/triage/main.c $(HDRS)
 ARM64_TRIPLET := aarch64-linux-gnu
 $(B)/arm64/triage: $(TRIAGE_SRC) tools/triage/main.c $(HDRS) lab/arm64-root
 	@mkdir -p $(@D)
-	S=$$(sh lab/arm64-root triage-sysroot libkdumpfile-dev libdw-dev libelf-dev) && \
+	S=$$(sh lab/arm64-root triage-sysroot libkdumpfile-dev libdw-dev libelf-dev libjansson-dev) && \
 	L=$$S/usr/lib/$(ARM64_TRIPLET) && \
 	$(CROSS)gcc $(CFLAGS) $(WARN) $(INC) -Itools -idirafter $$S/usr/include -o $@ \
-		$(TRIAGE_SRC) tools/triage/main.c $$L/libkdumpfile.so $$L/libdw.so $$L/libelf.so \
+		$(TRIAGE_SRC) tools/triage/main.c $$L/libkdumpfile.so $$L/libdw.so $$L/libelf.so $$L/libjansson.so \
 		-Wl,-rpath-link,$$L:$$S/lib/$(ARM64_TRIPLET)
 
 $(B)/unit/test_triage: tests/unit/test_triage.c $(TRIAGE_SRC) $(HDRS) tests/unit/tap.h
