@@ -5,8 +5,8 @@
  *
  * Every watched CPU beats from a pinned hard hrtimer, at most 2/5 of the
  * threshold apart (as the mainline lockup detectors time theirs) and at least
- * once a second, and records the task it interrupted. A CPU with interrupts masked stops beating, and it is caught
- * two ways:
+ * once a second, and records the task it interrupted. A CPU with interrupts
+ * masked stops beating, and it is caught two ways:
  *
  *  - by the others: each beat also looks at the other CPUs' last beat; one
  *    older than the threshold is reported (CPU, task, since when) and the
