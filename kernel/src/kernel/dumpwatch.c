@@ -431,9 +431,10 @@ void watchdog_nmi_start(void)
 		smp_call_function_single(cpu, dw_apply_cpumask, NULL, 1);
 }
 
+/* CPU hotplug callbacks: they run on cpu, in its hotplug thread. */
 static int dw_cpu_online(unsigned int cpu)
 {
-	struct dw_cpu *c = this_cpu_ptr(&dw_cpu);
+	struct dw_cpu *c = per_cpu_ptr(&dw_cpu, cpu);
 
 	hrtimer_init(&c->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
 	c->timer.function = dw_heartbeat;
@@ -450,7 +451,7 @@ static int dw_cpu_online(unsigned int cpu)
 
 static int dw_cpu_offline(unsigned int cpu)
 {
-	struct dw_cpu *c = this_cpu_ptr(&dw_cpu);
+	struct dw_cpu *c = per_cpu_ptr(&dw_cpu, cpu);
 
 	if (cpumask_test_cpu(cpu, &dw_active))
 		dw_stop_local();
