@@ -97,6 +97,8 @@ MODULE_PARM_DESC(panic, "panic on a hard lockup (N: only report it)");
 
 static unsigned int thresh;
 
+static void dw_reconfigure(void);
+
 static int thresh_set(const char *val, const struct kernel_param *kp)
 {
 	unsigned int n;
@@ -107,6 +109,7 @@ static int thresh_set(const char *val, const struct kernel_param *kp)
 	if (n > DW_MAX_THRESH)
 		return -EINVAL;
 	WRITE_ONCE(thresh, n);
+	dw_reconfigure();
 	return 0;
 }
 
@@ -394,41 +397,57 @@ static void dw_start_local(void)
 	cpumask_set_cpu(smp_processor_id(), &dw_active);
 }
 
+/*
+ * Runs on this CPU with interrupts off, or in its hotplug thread: the pinned
+ * timer's callback cannot be running, so trying to cancel it is enough.
+ */
 static void dw_stop_local(void)
 {
 	struct dw_cpu *c = this_cpu_ptr(&dw_cpu);
 
 	cpumask_clear_cpu(smp_processor_id(), &dw_active);
-	hrtimer_cancel(&c->timer);
-}
-
-/* Applies kernel.watchdog_cpumask on this CPU, from an IPI. */
-static void dw_apply_cpumask(void *unused)
-{
-	int cpu = smp_processor_id();
-	bool want = cpumask_test_cpu(cpu, &watchdog_cpumask);
-
-	if (want == cpumask_test_cpu(cpu, &dw_active))
-		return;
-	if (want)
-		dw_start_local();
-	else
-		dw_stop_local();
+	hrtimer_try_to_cancel(&c->timer);
 }
 
 /*
- * kernel/watchdog.c calls this, CPUs locked, after kernel.watchdog,
- * kernel.watchdog_thresh or kernel.watchdog_cpumask changed. The threshold
- * and the period are read at each beat; the CPU mask is applied here.
+ * Restarts the beat on this CPU with the current period, if the CPU is in
+ * kernel.watchdog_cpumask, from an IPI. A beat already queued with a longer
+ * period would otherwise come after a new, lower threshold.
  */
-void watchdog_nmi_start(void)
+static void dw_reconfigure_local(void *unused)
+{
+	if (cpumask_test_cpu(smp_processor_id(), &dw_active))
+		dw_stop_local();
+	if (cpumask_test_cpu(smp_processor_id(), &watchdog_cpumask))
+		dw_start_local();
+}
+
+static void dw_reconfigure_cpuslocked(void)
 {
 	int cpu;
 
 	if (!READ_ONCE(dw_started))
 		return;
 	for_each_online_cpu(cpu)
-		smp_call_function_single(cpu, dw_apply_cpumask, NULL, 1);
+		smp_call_function_single(cpu, dw_reconfigure_local, NULL, 1);
+}
+
+static void dw_reconfigure(void)
+{
+	if (!READ_ONCE(dw_started))
+		return;
+	cpus_read_lock();
+	dw_reconfigure_cpuslocked();
+	cpus_read_unlock();
+}
+
+/*
+ * kernel/watchdog.c calls this, CPUs locked, after kernel.watchdog,
+ * kernel.watchdog_thresh or kernel.watchdog_cpumask changed.
+ */
+void watchdog_nmi_start(void)
+{
+	dw_reconfigure_cpuslocked();
 }
 
 /* CPU hotplug callbacks: they run on cpu, in its hotplug thread. */
