@@ -256,9 +256,9 @@ static void dw_check_others(u64 now)
 		if (cpu == self || !dw_watched(cpu))
 			continue;
 		age = dw_age(cpu, now);
-		if (age <= limit || READ_ONCE(c->reported))
+		/* Once per lockup, by one CPU. */
+		if (age <= limit || xchg(&c->reported, true))
 			continue;
-		WRITE_ONCE(c->reported, true);
 		dw_report(cpu, now, age, "hard LOCKUP: interrupts off on", false);
 		dw_say_regs(cpu);
 		if (READ_ONCE(dw_panic))
@@ -314,9 +314,8 @@ static void dw_nmi(struct perf_event *event, struct perf_sample_data *data,
 		return;
 	now = ktime_get_mono_fast_ns();
 	age = dw_age(cpu, now);
-	if (age <= (u64)t * NSEC_PER_SEC || READ_ONCE(c->reported))
+	if (age <= (u64)t * NSEC_PER_SEC || xchg(&c->reported, true))
 		return;
-	WRITE_ONCE(c->reported, true);
 	dw_report(cpu, now, age, "hard LOCKUP: interrupts off on", true);
 	show_regs(regs);
 	if (READ_ONCE(dw_panic))
