@@ -72,6 +72,7 @@ struct dw_cpu {
 	pid_t pid;			/* the task the last beat interrupted */
 	char comm[TASK_COMM_LEN];
 	bool reported;			/* this lockup was reported already */
+	u64 nmi_stale_beat;		/* the stale beat the last NMI saw */
 	struct perf_event *event;	/* the NMI source, or NULL */
 };
 
@@ -314,7 +315,18 @@ static void dw_nmi(struct perf_event *event, struct perf_sample_data *data,
 		return;
 	now = ktime_get_mono_fast_ns();
 	age = dw_age(cpu, now);
-	if (age <= (u64)t * NSEC_PER_SEC || xchg(&c->reported, true))
+	if (age <= (u64)t * NSEC_PER_SEC)
+		return;
+	/*
+	 * The same stale beat on two NMIs in a row. After the CPU was held up
+	 * (by a hypervisor, say), the timer's interrupt is pending behind this
+	 * NMI, and the beat it brings is taken before the next NMI.
+	 */
+	if (c->nmi_stale_beat != READ_ONCE(c->beat)) {
+		c->nmi_stale_beat = READ_ONCE(c->beat);
+		return;
+	}
+	if (xchg(&c->reported, true))
 		return;
 	dw_report(cpu, now, age, "hard LOCKUP: interrupts off on", true);
 	show_regs(regs);
