@@ -12,6 +12,9 @@
 
 #include <linux/p4ni9.h>
 
+/* The kernel's header exports the case numbers; user space counts them. */
+#define P4NI9_NR_CASES (P4NI9_DOUBLE_LOCK_IRQOFF + 1)
+
 #define P4NI9_MAX_SETTINGS 4
 
 /* dumpwatch (kernel/dumpwatch.c): are its per-CPU NMIs in use? */

@@ -13,14 +13,22 @@
 #include <linux/errno.h>
 #include <linux/irqflags.h>
 #include <linux/kernel.h>
+#include <linux/nospec.h>
+#include <linux/p4ni9.h>
 #include <linux/panic.h>
 #include <linux/printk.h>
 #include <linux/sched.h>
+#include <linux/smp.h>
 #include <linux/spinlock.h>
 #include <linux/syscalls.h>
-#include <uapi/linux/p4ni9.h>
 
-static DEFINE_SPINLOCK(p4ni9_lock);
+/*
+ * One lock per purpose: the control case must keep working after
+ * P4NI9_LEAK_LOCK has leaked its lock, and the lockup cases never return.
+ */
+static DEFINE_SPINLOCK(p4ni9_control_lock);
+static DEFINE_SPINLOCK(p4ni9_leaked_lock);
+static DEFINE_SPINLOCK(p4ni9_lockup_lock);
 
 static noinline void p4ni9_panic(void)
 {
@@ -37,28 +45,34 @@ static noinline void p4ni9_null_deref(void)
 
 static noinline void p4ni9_lock_unlock(void)
 {
-	spin_lock(&p4ni9_lock);
-	spin_unlock(&p4ni9_lock);
+	spin_lock(&p4ni9_control_lock);
+	spin_unlock(&p4ni9_control_lock);
 }
 
+/* Returns to user space with the lock held: the preempt count stays up. */
 static noinline void p4ni9_leak_lock(void)
+	__acquires(&p4ni9_leaked_lock)
 {
-	/* Returns to user space with the lock held: preempt count stays up. */
-	spin_lock(&p4ni9_lock);
+	spin_lock(&p4ni9_leaked_lock);
 }
 
 static noinline void p4ni9_double_lock(void)
+	__acquires(&p4ni9_lockup_lock)
 {
-	spin_lock(&p4ni9_lock);
-	spin_lock(&p4ni9_lock);
+	spin_lock(&p4ni9_lockup_lock);
+	/* Let sparse know that taking it again is the point. */
+	__release(&p4ni9_lockup_lock);
+	spin_lock(&p4ni9_lockup_lock);
 }
 
 static noinline void p4ni9_double_lock_irqoff(void)
+	__acquires(&p4ni9_lockup_lock)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&p4ni9_lock, flags);
-	spin_lock(&p4ni9_lock);
+	spin_lock_irqsave(&p4ni9_lockup_lock, flags);
+	__release(&p4ni9_lockup_lock);
+	spin_lock(&p4ni9_lockup_lock);
 }
 
 struct p4ni9_action {
@@ -76,18 +90,20 @@ static const struct p4ni9_action p4ni9_cases[] = {
 					    p4ni9_double_lock_irqoff },
 };
 
-static_assert(ARRAY_SIZE(p4ni9_cases) == P4NI9_NR_CASES);
-
 SYSCALL_DEFINE1(p4ni9, int, which)
 {
+	unsigned int nr = which;
+
 	if (!capable(CAP_SYS_BOOT))
 		return -EPERM;
-	if (which < 0 || which >= P4NI9_NR_CASES)
+	if (nr >= ARRAY_SIZE(p4ni9_cases))
 		return -EINVAL;
+	/* A bounds check followed by an indirect call: no speculation past it. */
+	nr = array_index_nospec(nr, ARRAY_SIZE(p4ni9_cases));
 
-	pr_emerg("p4ni9: case %d (%s) triggered by %s[%d] on CPU#%d\n",
-		 which, p4ni9_cases[which].name, current->comm,
+	pr_emerg("p4ni9: case %u (%s) triggered by %s[%d] on CPU#%d\n",
+		 nr, p4ni9_cases[nr].name, current->comm,
 		 task_pid_nr(current), raw_smp_processor_id());
-	p4ni9_cases[which].action();
+	p4ni9_cases[nr].action();
 	return 0;
 }
