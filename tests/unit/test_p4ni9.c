@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Unit tests of the p4ni9 tool: command line, case table, messages, state. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,6 +143,8 @@ int main(void)
 	put(root, "/sys/devices/system/cpu/online", "0\n");
 	put(root, "/sys/module/dumpwatch/parameters/enabled", "Y\n");
 	put(root, "/sys/module/dumpwatch/parameters/thresh", "10\n");
+	put(root, "/proc/sys/kernel/perf_event_max_sample_rate", "100000\n");
+	put(root, "/proc/sys/kernel/perf_cpu_time_max_percent", "0\n");
 	put(root, "/sys/module/dumpwatch/parameters/nmi", "N\n");
 	p4ni9_read_state(root, &st);
 	ok(!p4ni9_will_dump(root, &st, &p4ni9_cases[5], why, sizeof(why)) && strstr(why, "hang"),
@@ -154,6 +157,17 @@ int main(void)
 	p4ni9_read_state(root, &st);
 	ok(p4ni9_will_dump(root, &st, &p4ni9_cases[5], why, sizeof(why)),
 	   "double-lock-irqoff on two CPUs without NMI dumps (%s)", why);
+	/* Arming again leaves a value already in place alone (its mtime stays). */
+	{
+		const struct timespec old[2] = { { 1, 0 }, { 1, 0 } };
+		char path[512];
+		struct stat sb;
+
+		snprintf(path, sizeof(path), "%s/proc/sys/kernel/perf_event_max_sample_rate", root);
+		utimensat(AT_FDCWD, path, old, 0);
+		ok(p4ni9_arm(root, &p4ni9_cases[5], sink) == 0 && !stat(path, &sb) &&
+		   sb.st_mtim.tv_sec == 1, "arming twice does not write a setting already in place");
+	}
 	put(root, "/proc/kallsyms", "0000 T _text\n0000 T __arm64_sys_cachestat\n");
 	p4ni9_read_state(root, &st);
 	ok(!st.has_p4ni9 && st.kallsyms_read, "another kernel's syscall 451 is not taken for p4ni9");

@@ -66,6 +66,17 @@ const struct p4ni9_row p4ni9_cases[P4NI9_NR_CASES] = {
 		.settings = {
 			{ "/sys/module/dumpwatch/parameters/enabled", "Y" },
 			{ "/sys/module/dumpwatch/parameters/thresh", "10" },
+			/*
+			 * perf's dynamic throttling, off (in this order: the
+			 * rate cannot be written once it is off). Under
+			 * emulation a slow host makes each NMI look long;
+			 * perf then lowers the sample rate until it throttles
+			 * the watchdog's event, and only the tick, which a
+			 * CPU with IRQs off never takes, would unthrottle
+			 * it: a single stuck CPU then hangs with no dump.
+			 */
+			{ SYSCTL("perf_event_max_sample_rate"), "100000" },
+			{ SYSCTL("perf_cpu_time_max_percent"), "0" },
 		},
 		.needs_watcher = true,
 	},

@@ -15,7 +15,7 @@
 /* The kernel's header exports the case numbers; user space counts them. */
 #define P4NI9_NR_CASES (P4NI9_DOUBLE_LOCK_IRQOFF + 1)
 
-#define P4NI9_MAX_SETTINGS 4
+#define P4NI9_MAX_SETTINGS 6
 
 /* dumpwatch (kernel/dumpwatch.c): are its per-CPU NMIs in use? */
 #define DUMPWATCH_NMI "/sys/module/dumpwatch/parameters/nmi"

@@ -357,7 +357,7 @@ void p4ni9_status(FILE *out, const char *root, const struct p4ni9_state *st)
 
 int p4ni9_arm(const char *root, const struct p4ni9_row *c, FILE *err)
 {
-	char full[512];
+	char full[512], cur[64];
 	int j;
 
 	for (j = 0; j < P4NI9_MAX_SETTINGS && c->settings[j].path; j++) {
@@ -365,6 +365,16 @@ int p4ni9_arm(const char *root, const struct p4ni9_row *c, FILE *err)
 		FILE *f;
 		int e = 0;
 
+		/*
+		 * A value already in place is not written again: some
+		 * files refuse a write in some states (the perf sample rate
+		 * once dynamic throttling is off), so arming twice must
+		 * not fail where arming once works.
+		 */
+		if (!read_file(root, s->path, cur, sizeof(cur)) && !strcmp(cur, s->value)) {
+			fprintf(err, "p4ni9: %s = %s (already)\n", s->path, s->value);
+			continue;
+		}
 		snprintf(full, sizeof(full), "%s%s", root, s->path);
 		f = fopen(full, "w");
 		if (!f) {
