@@ -2,12 +2,16 @@
 /*
  * Watch: the console as a stream of lines, each line an event (events.c),
  * each phase (boot, trigger, capture, save) with its own deadline on
- * CLOCK_MONOTONIC; the dump button pressed on time over QMP.
+ * CLOCK_MONOTONIC; the dump button pressed on time over QMP. On a board
+ * whose case is typed (rpi4), a typist (typing.c) reads the console and
+ * says what to type; it goes to QEMU's console input a moment later, as
+ * a person would.
  */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
@@ -26,11 +30,46 @@ struct watcher {
 	double phase_start;
 	const char *phase;
 	bool con_eof, done;
+	struct typist ty;
+	const char *typing;	/* to type at @type_at, or NULL */
+	double type_at;
+	char command[16384];
 };
+
+#define TYPE_DELAY_S 0.5	/* from a prompt to typing */
 
 static double now(const struct watcher *w)
 {
 	return mono_now() - w->q->t0;
+}
+
+/* The console's text to the typist; what it says to type is typed soon. */
+static void on_text(struct watcher *w, const char *text, bool whole)
+{
+	const char *type;
+
+	if (!w->ty.command || w->typing)
+		return;
+	type = typist_feed(&w->ty, text, whole);
+	if (type) {
+		w->typing = type;
+		w->type_at = now(w) + TYPE_DELAY_S;
+	}
+}
+
+/* Types what is due on the console's input. */
+static void type_due(struct watcher *w)
+{
+	size_t len = w->typing ? strlen(w->typing) : 0;
+
+	if (!len || now(w) < w->type_at)
+		return;
+	if (w->typing == w->ty.command)
+		progress("typing on the console: %.*s", (int)strcspn(w->typing, "\n"),
+			 w->s->exec ? "the --exec script, then sh /tmp/exec.sh" : w->typing);
+	if (write(w->q->in, w->typing, len) != (ssize_t)len)
+		progress("cannot type on the console: %s", strerror(errno));
+	w->typing = NULL;
 }
 
 /* What a line means for the run, said as it happens. */
@@ -42,6 +81,7 @@ static void on_line(struct watcher *w, char *line)
 
 	while (n && (line[n - 1] == '\r' || line[n - 1] == '\n'))
 		line[--n] = '\0';
+	on_text(w, line, true);
 	switch (events_feed(e, line, t)) {
 	case EV_ARMED:
 		if (e->armed == t)
@@ -96,6 +136,10 @@ static void on_console(struct watcher *w)
 		if (buf[i] != '\n')
 			w->line[w->len++] = buf[i];
 	}
+	/* A prompt ends with no newline: the unfinished line too. */
+	w->line[w->len] = '\0';
+	if (w->len)
+		on_text(w, w->line, false);
 }
 
 static void on_qmp(struct watcher *w)
@@ -132,6 +176,11 @@ static double next_due(struct watcher *w)
 	const struct events *e = w->e;
 	double due = w->phase_start + w->s->timeout_s;
 
+	/* A slow dump disk: the capture kernel's lines come late. */
+	if (!strcmp(w->phase, "capture") || !strcmp(w->phase, "save"))
+		due += w->s->board->slow_save_s;
+	if (w->typing && w->type_at < due)
+		due = w->type_at;
 	if (w->s->button_after_s >= 0 && e->triggered >= 0 && e->button < 0 && e->capture_up < 0) {
 		double press = e->triggered + w->s->button_after_s;
 
@@ -155,12 +204,14 @@ static void watch_loop(struct watcher *w)
 			{ .fd = w->con_eof ? -1 : w->q->con, .events = POLLIN },
 			{ .fd = w->q->qmp, .events = POLLIN },
 		};
-		double left = next_due(w) - now(w);
+		double left;
 
+		type_due(w);
+		left = next_due(w) - now(w);
 		if (left <= 0) {
 			w->e->hung_in = w->phase;
-			progress("no progress in phase '%s' for %d s: killing QEMU", w->phase,
-				 w->s->timeout_s);
+			progress("no progress in phase '%s' for %.0f s: killing QEMU", w->phase,
+				 now(w) - w->phase_start);
 			break;
 		}
 		if (poll(pf, 3, (int)(left * 1000) + 1) < 0 && errno != EINTR)
@@ -180,6 +231,33 @@ static void watch_loop(struct watcher *w)
 	w->e->end = now(w);
 }
 
+/* What the typist will type on a typed board: the --exec script, then the trigger. */
+static int typist_setup(struct watcher *w)
+{
+	const struct spec *s = w->s;
+	char *script = NULL;
+	size_t n = 0;
+	int rc = 0;
+
+	if (!s->board->trigger)
+		return 0;
+	if (s->exec) {
+		script = read_text(s->exec);
+		rc = script ? typed_script(script, w->command, sizeof(w->command)) : -1;
+		free(script);
+		if (rc) {
+			progress("cannot type %s on the console (printable ASCII, tabs and newlines only)",
+				 s->exec);
+			return -1;
+		}
+		n = strlen(w->command);
+	}
+	if (s->board->trigger(s, w->command + n, sizeof(w->command) - n))
+		return -1;
+	w->ty.command = w->command;
+	return 0;
+}
+
 void watch(struct qemu *q, const struct spec *s, const struct paths *p, struct events *e)
 {
 	struct watcher w = { .q = q, .s = s, .p = p, .e = e, .phase = "boot" };
@@ -191,6 +269,8 @@ void watch(struct qemu *q, const struct spec *s, const struct paths *p, struct e
 	w.qmp_log = fopen(path, "w");
 	if (!w.console || !w.qmp_log) {
 		progress("cannot write in runs/%s", p->id);
+	} else if (typist_setup(&w)) {
+		progress("nothing to type: stopping QEMU");
 	} else {
 		progress("booting (console: runs/%s/console.log)", p->id);
 		watch_loop(&w);
