@@ -67,6 +67,14 @@ static const struct board boards[] = {
 		.fixed_cmdline = true,
 		.trigger = typed_trigger,
 		.slow_save_s = 180,	/* PIO SDHCI: 30-55 s, its console lines in a late burst */
+		/*
+		 * QEMU's mini UART with the emulator DT's edge-triggered interrupt
+		 * can miss a transmit interrupt; the capture kernel's tty output
+		 * then waits (kdump-save blocked after the save, no reboot). A
+		 * received byte raises the interrupt, and the 8250 handler then
+		 * transmits too.
+		 */
+		.nudge_s = 5,
 	},
 };
 

@@ -30,6 +30,11 @@ struct board_ops {
 		    struct qemu *q, const char **argv, size_t max);
 	/* The dump tree off the dump disk into runs/<id>/crash, the newest dump checked. */
 	void (*harvest)(const struct spec *s, const struct paths *p, struct harvest *h);
+	/*
+	 * Whether a whole dump is on the dump disk already, read while QEMU
+	 * runs (NULL: the console says so in time on this board).
+	 */
+	bool (*saved)(const struct paths *p);
 };
 
 const struct board_ops *board_ops(const struct board *b);

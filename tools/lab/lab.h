@@ -57,6 +57,11 @@ struct board {
 	int (*trigger)(const struct spec *s, char *buf, size_t len);
 	/* Seconds added to the capture and save phases' deadlines (a slow dump disk). */
 	int slow_save_s;
+	/*
+	 * After the trigger, a newline on the console every this many seconds
+	 * (0: never): an interrupt that gets a stalled console going again.
+	 */
+	int nudge_s;
 };
 
 const struct board *board_lookup(const char *name);

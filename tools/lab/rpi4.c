@@ -11,6 +11,9 @@
  *            next to the card. The console is the mini UART, QEMU's
  *            second -serial, on our pipes; the PL011 goes to null.
  *   harvest  /var/crash off the card with mtools (lab/harvest-sd)
+ *   saved    the same, read while QEMU runs: kdump-save renames the dump
+ *            to dump.<stamp> only once it is whole and synced, so a whole
+ *            dump there is the save done, whatever the console says
  * The case itself is typed on the board's shell (watch.c, typing.c).
  */
 #include <stdio.h>
@@ -104,8 +107,28 @@ static void rpi4_harvest(const struct spec *s, const struct paths *p, struct har
 		unlink(sd);
 }
 
+static bool rpi4_saved(const struct paths *p)
+{
+	char script[LAB_PATH], sd[LAB_PATH], log[LAB_PATH], dir[LAB_PATH], crash[LAB_PATH];
+	const char *argv[] = { "sh", script, sd, dir, NULL };
+	const char *rm[] = { "rm", "-rf", dir, NULL };
+	struct harvest h;
+
+	path_join(script, sizeof(script), p->root, "lab/harvest-sd");
+	path_join(sd, sizeof(sd), p->run, "sd.img");
+	path_join(dir, sizeof(dir), p->run, "probe");
+	path_join(log, sizeof(log), p->run, "probe.log");
+	path_join(crash, sizeof(crash), dir, "crash");
+	memset(&h, 0, sizeof(h));
+	if (run_cmd(argv, log) == 0)
+		harvest_dir(crash, &h);
+	run_cmd(rm, "/dev/null");
+	return h.format && !strcmp(h.format, "kdump-compressed");
+}
+
 const struct board_ops rpi4_ops = {
 	.prepare = rpi4_prepare,
 	.argv = rpi4_argv,
 	.harvest = rpi4_harvest,
+	.saved = rpi4_saved,
 };

@@ -33,10 +33,16 @@ struct watcher {
 	struct typist ty;
 	const char *typing;	/* to type at @type_at, or NULL */
 	double type_at;
+	double nudged_at;	/* the last newline that nudged the console */
+	double probed_at;	/* the last look at the dump disk (board_ops->saved) */
+	double on_disk;		/* when a whole dump was seen there, < 0 before */
 	char command[16384];
 };
 
 #define TYPE_DELAY_S 0.5	/* from a prompt to typing */
+#define PROBE_AFTER_S 30	/* from the trigger to the first look at the dump disk */
+#define PROBE_EVERY_S 10
+#define REBOOT_GRACE_S 20	/* a whole dump on the disk: the capture kernel's time to reboot */
 
 static double now(const struct watcher *w)
 {
@@ -70,6 +76,70 @@ static void type_due(struct watcher *w)
 	if (write(w->q->in, w->typing, len) != (ssize_t)len)
 		progress("cannot type on the console: %s", strerror(errno));
 	w->typing = NULL;
+}
+
+/* When the console is nudged next (board->nudge_s after the trigger), or < 0. */
+static double nudge_due(const struct watcher *w)
+{
+	const struct events *e = w->e;
+	double last = w->nudged_at > e->triggered ? w->nudged_at : e->triggered;
+
+	if (!w->s->board->nudge_s || e->triggered < 0 || w->typing || w->q->in < 0)
+		return -1;
+	return last + w->s->board->nudge_s;
+}
+
+/* A newline on the console when it is due: see board->nudge_s. */
+static void nudge(struct watcher *w)
+{
+	double due = nudge_due(w);
+
+	if (due < 0 || now(w) < due)
+		return;
+	w->nudged_at = now(w);
+	if (write(w->q->in, "\n", 1) != 1) {
+		close(w->q->in);	/* QEMU has gone: nothing more to type */
+		w->q->in = -1;
+	}
+}
+
+/* When the dump disk is looked at next (boards with board_ops->saved), or < 0. */
+static double probe_due(const struct watcher *w)
+{
+	const struct events *e = w->e;
+
+	if (!board_ops(w->s->board)->saved || e->triggered < 0 || e->survived >= 0)
+		return -1;
+	if (w->on_disk >= 0)
+		return w->on_disk + REBOOT_GRACE_S;
+	if (w->probed_at < e->triggered + PROBE_AFTER_S)
+		return e->triggered + PROBE_AFTER_S;
+	return w->probed_at + PROBE_EVERY_S;
+}
+
+/*
+ * The verdict is the disk's: a whole dump there is the save done even when
+ * the console never says so. Then the capture kernel gets its time to
+ * reboot, and the run ends.
+ */
+static void probe(struct watcher *w)
+{
+	double due = probe_due(w);
+
+	if (due < 0 || now(w) < due)
+		return;
+	if (w->on_disk >= 0) {
+		progress("the capture kernel did not reboot %d s after the dump was whole on the card: stopping QEMU",
+			 REBOOT_GRACE_S);
+		w->done = true;
+		return;
+	}
+	w->probed_at = now(w);
+	if (board_ops(w->s->board)->saved(w->p)) {
+		w->on_disk = now(w);
+		progress("a whole dump is on the card (%.0f s after the trigger)",
+			 w->on_disk - w->e->triggered);
+	}
 }
 
 /* What a line means for the run, said as it happens. */
@@ -181,6 +251,10 @@ static double next_due(struct watcher *w)
 		due += w->s->board->slow_save_s;
 	if (w->typing && w->type_at < due)
 		due = w->type_at;
+	if (nudge_due(w) >= 0 && nudge_due(w) < due)
+		due = nudge_due(w);
+	if (probe_due(w) >= 0 && probe_due(w) < due)
+		due = probe_due(w);
 	if (w->s->button_after_s >= 0 && e->triggered >= 0 && e->button < 0 && e->capture_up < 0) {
 		double press = e->triggered + w->s->button_after_s;
 
@@ -207,6 +281,10 @@ static void watch_loop(struct watcher *w)
 		double left;
 
 		type_due(w);
+		nudge(w);
+		probe(w);
+		if (w->done)
+			break;
 		left = next_due(w) - now(w);
 		if (left <= 0) {
 			w->e->hung_in = w->phase;
@@ -260,7 +338,7 @@ static int typist_setup(struct watcher *w)
 
 void watch(struct qemu *q, const struct spec *s, const struct paths *p, struct events *e)
 {
-	struct watcher w = { .q = q, .s = s, .p = p, .e = e, .phase = "boot" };
+	struct watcher w = { .q = q, .s = s, .p = p, .e = e, .phase = "boot", .on_disk = -1 };
 	char path[LAB_PATH];
 
 	path_join(path, sizeof(path), p->run, "console.log");
