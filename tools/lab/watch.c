@@ -174,6 +174,13 @@ static void on_line(struct watcher *w, char *line)
 		if (e->saved == t)
 			progress("capture: %.150s", e->saved_line);
 		break;
+	case EV_SURVIVED:
+		/* Nobody powers a board off: a typed run ends here. */
+		if (e->survived == t && w->s->board->trigger) {
+			progress("the guest went on after the case: stopping QEMU");
+			w->done = true;
+		}
+		break;
 	default:
 		break;
 	}
