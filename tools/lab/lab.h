@@ -9,7 +9,10 @@
  *   harvest  the dump tree from the dump disk, the newest dump, its check (harvest.c)
  *   classify outcome, expectation, match, why, how (classify.c, pure)
  *   report   result.json and the summary (report.c)
- * Boards are rows of an ops table (board.c).
+ * Boards are rows of a table (board.c: command lines, what the machine
+ * fixes, how the case is triggered) and of an ops table (boot.h: prepare,
+ * QEMU's command line, harvest; virt in boot.c and prepare.c, rpi4 in
+ * rpi4.c). On rpi4 the case is typed on the board's shell (typing.c).
  */
 #ifndef LAB_H
 #define LAB_H
