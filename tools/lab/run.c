@@ -184,7 +184,8 @@ int cmd_run(int argc, char **argv)
 	    env_path(p.kdir, sizeof(p.kdir), "DUMPABLE_KDIR") ||
 	    env_path(p.images, sizeof(p.images), "DUMPABLE_IMAGES"))
 		return 2;
-	if (getenv("DUMPABLE_BOARD_DIR") &&
+	/* Set (non-empty) for a board that boots its own files. */
+	if (getenv("DUMPABLE_BOARD_DIR") && *getenv("DUMPABLE_BOARD_DIR") &&
 	    env_path(p.board, sizeof(p.board), "DUMPABLE_BOARD_DIR"))
 		return 2;
 	/* Typing to a QEMU that has gone is an error to see, not a signal to die of. */
