@@ -70,9 +70,10 @@ static void type_due(struct watcher *w)
 
 	if (!len || now(w) < w->type_at)
 		return;
-	if (w->typing == w->ty.command)
-		progress("typing on the console: %.*s", (int)strcspn(w->typing, "\n"),
-			 w->s->exec ? "the --exec script, then sh /tmp/exec.sh" : w->typing);
+	if (w->s->exec && w->typing == w->ty.command)
+		progress("typing on the console: the --exec script into /tmp/exec.sh, then sh /tmp/exec.sh");
+	else if (w->typing == w->ty.command)
+		progress("typing on the console: %.*s", (int)strcspn(w->typing, "\n"), w->typing);
 	if (write(w->q->in, w->typing, len) != (ssize_t)len)
 		progress("cannot type on the console: %s", strerror(errno));
 	w->typing = NULL;
