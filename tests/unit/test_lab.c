@@ -204,14 +204,84 @@ static void test_spec(void)
 	ok(parse(&s, "panic --mem 1x") < 0 && parse(&s, "panic --mem 512M") == 0, "--mem sizes");
 	ok(parse(&s, "panic --frob") < 0 && parse(&s, "panic --smp") < 0, "unknown or incomplete options");
 	ok(parse(&s, "panic --help") == 1, "--help");
-	ok(parse(&s, "panic --board rpi4") < 0 && parse(&s, "panic --board nope") < 0,
-	   "boards: only virt runs");
+	ok(parse(&s, "panic --board nope") < 0, "boards: an unknown board is refused");
+}
+
+/* The Raspberry Pi 4 (raspi4b): what the machine fixes is refused otherwise. */
+static void test_spec_rpi4(void)
+{
+	struct spec s;
+
+	ok(parse(&s, "null-deref --board rpi4 --cpu 3") == 0 && !strcmp(s.board->name, "rpi4") &&
+	   s.smp == 4 && !strcmp(s.mem, "2G") && s.gic == 2 && !s.nmi && s.watchdog &&
+	   s.trigger_cpu == 3, "rpi4: 4 CPUs, 2G, GICv2, no NMI, watchdog on");
+	ok(parse(&s, "double-lock-irqoff --board rpi4") == 0 && !strcmp(spec_expected(&s), "dump"),
+	   "rpi4: case 5 expects a dump (the watchdog on another CPU)");
+	ok(parse(&s, "panic --board rpi4 --smp 4 --mem 2G --gic 2 --nmi off --watchdog on") == 0,
+	   "rpi4: the machine's own values may be given");
+	ok(parse(&s, "panic --board rpi4 --gic 3") < 0, "rpi4: --gic 3 refused (GIC-400)");
+	ok(parse(&s, "panic --board rpi4 --nmi on") < 0, "rpi4: --nmi on refused");
+	ok(parse(&s, "panic --board rpi4 --smp 2") < 0 && parse(&s, "panic --board rpi4 --smp 8") < 0,
+	   "rpi4: --smp other than 4 refused");
+	ok(parse(&s, "panic --board rpi4 --mem 1G") < 0, "rpi4: --mem other than 2G refused");
+	ok(parse(&s, "panic --board rpi4 --press-button-after 2") < 0,
+	   "rpi4: --press-button-after refused (QEMU cannot drive GPIO 21)");
+	ok(parse(&s, "panic --board rpi4 --watchdog off") < 0,
+	   "rpi4: --watchdog off refused (the board's own cmdline.txt)");
+	ok(parse(&s, "panic --board rpi4 --cpu 4") < 0, "rpi4: --cpu 0-3");
+	ok(parse(&s, "panic --gic 2") == 0 && s.gic == 2 && !strcmp(s.mem, "1G"),
+	   "virt keeps its own defaults and choices");
+}
+
+/* Typing on the board's console: escape sequences, the prompt, the typist. */
+static void test_typing(void)
+{
+	struct typist t = { .command = "p4ni9 panic --arm --yes\n" };
+	char buf[512];
+	struct spec s;
+
+	strip_escapes("\033[6n/ # \033[1;32mx\033[0m\r", buf, sizeof(buf));
+	ok(!strcmp(buf, "/ # x"), "escape sequences and CRs stripped: '%s'", buf);
+	ok(at_prompt("/ # ") && at_prompt("/ # \033[6n") && at_prompt("\033[6n/ # "),
+	   "the prompt, with or without ash's terminal query");
+	ok(!at_prompt("/ # ls") && !at_prompt("") && !at_prompt("#"), "not a prompt");
+	ok(!typist_feed(&t, "/ # ", false), "no typing before the banner");
+	ok(!strcmp(typist_feed(&t, BOARD_BANNER " Try:", true) ? t.state == TY_WOKEN ? "\n" : "" : "", "\n") &&
+	   t.state == TY_WOKEN, "the banner: a newline to wake the shell");
+	ok(!typist_feed(&t, "A dump is saved by the capture kernel", true) && t.state == TY_WOKEN &&
+	   !typist_feed(&t, "/ # \033[6n", false), "the shell's first prompt: not yet");
+	ok(!typist_feed(&t, "/ # \033[6n", true) && t.state == TY_PROMPT,
+	   "the prompt line our newline ended");
+	ok(typist_feed(&t, "/ # \033[6n", false) == t.command && t.state == TY_TYPED,
+	   "the next prompt: type the command");
+	ok(!typist_feed(&t, "/ # ", false), "typed once");
+
+	ok(parse(&s, "null-deref --board rpi4 --cpu 3") == 0 && !typed_trigger(&s, buf, sizeof(buf)) &&
+	   strstr(buf, "taskset 8 p4ni9 null-deref --arm --yes;") &&
+	   strstr(buf, "echo $d trigger case 1 on CPU 3;") && buf[strlen(buf) - 1] == '\n',
+	   "typed: taskset 8 p4ni9 null-deref --arm --yes, with its event lines");
+	ok(line_event(buf, NULL) == EV_NONE, "the shell's echo of the typed line is no event");
+	ok(parse(&s, "double-lock-irqoff --board rpi4 --cpu 2") == 0 &&
+	   !typed_trigger(&s, buf, sizeof(buf)) && strstr(buf, "taskset 4 p4ni9 double-lock-irqoff"),
+	   "typed: CPU 2 is mask 4");
+	ok(parse(&s, "panic --board rpi4") == 0 && !typed_trigger(&s, buf, sizeof(buf)) &&
+	   !strstr(buf, "taskset"), "typed: no --cpu, no taskset");
+	ok(!typed_script("echo a\n\tsleep 1\n", buf, sizeof(buf)) &&
+	   !strcmp(buf, "cat >/tmp/exec.sh <<'DUMPABLE_EXEC_END'\necho a\n sleep 1\nDUMPABLE_EXEC_END\n"),
+	   "--exec typed as a here-document, tabs as spaces");
+	ok(!typed_script("echo a", buf, sizeof(buf)) && strstr(buf, "echo a\nDUMPABLE_EXEC_END\n"),
+	   "--exec: a last line without newline");
+	ok(typed_script("DUMPABLE_EXEC_END\n", buf, sizeof(buf)) < 0 &&
+	   typed_script("echo \001\n", buf, sizeof(buf)) < 0 && typed_script("echo a\n", buf, 20) < 0,
+	   "--exec: the end marker, control bytes, too long: cannot be typed");
 }
 
 static void test_stamps(void)
 {
 	const char *names[] = { "202611280400-9", "202611280400", "202611280400-10",
 				"202611272359-99", "lost+found" };
+	/* The board without a clock: kdump-save's 197001010000-N. */
+	const char *board[] = { "197001010000-2", "197001010000-10", "197001010000-9" };
 	const char *dumps[] = { "dmesg.202611280401", "dump.202611280400", "dump.202611280401" };
 
 	ok(stamp_cmp("202611280400-10", "202611280400-9") > 0, "-10 is after -9");
@@ -220,6 +290,7 @@ static void test_stamps(void)
 	ok(!strcmp(newest_stamp(names, 5, ""), "202611280400-10"), "the newest directory");
 	ok(!strcmp(newest_stamp(dumps, 3, "dump."), "dump.202611280401"), "the newest dump file");
 	ok(newest_stamp(names, 0, "") == NULL, "none of none");
+	ok(!strcmp(newest_stamp(board, 3, ""), "197001010000-10"), "no clock: -10 is the newest");
 }
 
 static void test_how(void)
@@ -250,7 +321,8 @@ static void test_cmdlines(void)
 		   "kdump.device=LABEL=dumps kdump.after=poweroff"), "virt capture command line");
 	ok(!capture_cmdline(board_lookup("rpi4"), "bootfs", buf, sizeof(buf)) &&
 	   !strcmp(buf, "console=ttyS1,115200 reset_devices nr_cpus=1 cma=0 panic=10 rdinit=/init "
-		   "kdump.device=LABEL=bootfs kdump.fstype=vfat kdump.dir=/var/crash kdump.after=reboot kdump.keep=3"),
+		   "kdump.device=LABEL=bootfs kdump.fstype=vfat kdump.dir=/var/crash kdump.after=reboot "
+		   "kdump.keep=3"),
 	   "rpi4 capture command line");
 	ok(!kernel_cmdline(board_lookup("rpi4"), NULL, buf, sizeof(buf)) &&
 	   !strcmp(buf, "console=ttyS1,115200 crashkernel=64M panic=10 rdinit=/init "
@@ -264,6 +336,8 @@ int main(void)
 	spec_errors = tmpfile();	/* the usage messages, out of the TAP stream */
 	test_events();
 	test_spec();
+	test_spec_rpi4();
+	test_typing();
 	test_stamps();
 	test_how();
 	test_cmdlines();

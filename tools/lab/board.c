@@ -22,6 +22,18 @@ static void virt_describe(const struct spec *s, char *buf, size_t len)
 	snprintf(buf, len, "qemu-virt-gicv%d-cortex-a72", s->gic);
 }
 
+static int rpi4_machine(const struct spec *s, char *buf, size_t len)
+{
+	(void)s;
+	return snprintf(buf, len, "raspi4b") >= (int)len ? -1 : 0;
+}
+
+static void rpi4_describe(const struct spec *s, char *buf, size_t len)
+{
+	(void)s;
+	snprintf(buf, len, "qemu-raspi4b-bcm2711");
+}
+
 static const struct board boards[] = {
 	{
 		.name = "virt",
@@ -45,6 +57,24 @@ static const struct board boards[] = {
 		.capture_after = "reboot",
 		.keep = 3,		/* the boot partition must not fill up */
 		.dump_label = "bootfs",
+		/* QEMU 10's raspi4b: lab/boot-rpi4 has its command line (tools/lab/rpi4.c). */
+		.qemu_machine = rpi4_machine,
+		.describe = rpi4_describe,
+		.fixed_smp = 4,
+		.fixed_gic = 2,		/* GIC-400: no pseudo-NMI */
+		.fixed_mem = "2G",
+		.no_button = true,	/* QEMU's BCM2711 GPIO has no inputs to drive */
+		.fixed_cmdline = true,
+		.trigger = typed_trigger,
+		.slow_save_s = 180,	/* PIO SDHCI: 30-55 s, its console lines in a late burst */
+		/*
+		 * QEMU's mini UART with the emulator DT's edge-triggered interrupt
+		 * can miss a transmit interrupt; the capture kernel's tty output
+		 * then waits (kdump-save blocked after the save, no reboot). A
+		 * received byte raises the interrupt, and the 8250 handler then
+		 * transmits too.
+		 */
+		.nudge_s = 5,
 	},
 };
 

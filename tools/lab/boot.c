@@ -21,11 +21,12 @@
 #include <unistd.h>
 
 #include "boot.h"
+#include "proc.h"
 #include "qmp.h"
 
-/* QEMU's command line for @s on its board. */
-static int qemu_argv(const struct spec *s, const struct paths *p, const char *initrd,
-		     const char *qmp, struct qemu *q, const char **argv)
+/* QEMU's command line for @s on virt. */
+static int virt_argv(const struct spec *s, const struct paths *p, const char *initrd,
+		     struct qemu *q, const char **argv, size_t max)
 {
 	const char *fmt[][2] = {
 		{ "-M", q->machine }, { "-cpu", s->board->qemu_cpu }, { "-smp", q->smp },
@@ -44,9 +45,8 @@ static int qemu_argv(const struct spec *s, const struct paths *p, const char *in
 	snprintf(q->smp, sizeof(q->smp), "%d", s->smp);
 	path_join(q->image, sizeof(q->image), p->kdir, "Image");
 	snprintf(q->drive, sizeof(q->drive), "if=none,file=%s/disk.img,format=raw,id=dump", p->run);
-	snprintf(q->qmp_arg, sizeof(q->qmp_arg), "unix:%s,server=on,wait=off", qmp);
 	argv[n++] = "qemu-system-aarch64";
-	for (i = 0; i < sizeof(fmt) / sizeof(fmt[0]); i++) {
+	for (i = 0; i < sizeof(fmt) / sizeof(fmt[0]) && n + 3 < max; i++) {
 		argv[n++] = fmt[i][0];
 		if (fmt[i][1])
 			argv[n++] = fmt[i][1];
@@ -55,8 +55,36 @@ static int qemu_argv(const struct spec *s, const struct paths *p, const char *in
 	return 0;
 }
 
+/* The lab's own dump disk: an ext4 image read back with debugfs. */
+static void virt_harvest(const struct spec *s, const struct paths *p, struct harvest *h)
+{
+	char disk[LAB_PATH], cmd[LAB_PATH + 32], log[LAB_PATH], crash[LAB_PATH];
+	const char *argv[] = { "debugfs", "-R", cmd, disk, NULL };
+
+	path_join(disk, sizeof(disk), p->run, "disk.img");
+	snprintf(cmd, sizeof(cmd), "rdump /var/crash %s", p->run);
+	path_join(log, sizeof(log), p->run, "debugfs.log");
+	path_join(crash, sizeof(crash), p->run, "crash");
+	memset(h, 0, sizeof(*h));
+	if (run_cmd(argv, log) == 0)
+		harvest_dir(crash, h);
+	if (!s->keep)
+		unlink(disk);
+}
+
+const struct board_ops virt_ops = {
+	.prepare = prepare,
+	.argv = virt_argv,
+	.harvest = virt_harvest,
+};
+
+const struct board_ops *board_ops(const struct board *b)
+{
+	return !strcmp(b->name, "rpi4") ? &rpi4_ops : &virt_ops;
+}
+
 /* The child: its own process group (a Ctrl-C is ours to handle), killed with us. */
-static void qemu_exec(const char **argv, int con_w, const char *log)
+static void qemu_exec(const char **argv, int con_r, int con_w, const char *log)
 {
 	sigset_t none;
 	int fd;
@@ -65,7 +93,7 @@ static void qemu_exec(const char **argv, int con_w, const char *log)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	fd = open("/dev/null", O_RDONLY);
+	fd = con_r >= 0 ? con_r : open("/dev/null", O_RDONLY);
 	dup2(fd, STDIN_FILENO);
 	dup2(con_w, STDOUT_FILENO);
 	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -79,10 +107,10 @@ int qemu_start(struct qemu *q, const struct spec *s, const struct paths *p, cons
 {
 	const char *argv[48];
 	char log[LAB_PATH];
-	int pipefd[2], sig = q->sig;
+	int pipefd[2], infd[2] = { -1, -1 }, sig = q->sig;
 
 	memset(q, 0, sizeof(*q));
-	q->con = q->qmp = -1;
+	q->con = q->qmp = q->in = -1;
 	q->sig = sig;
 	q->pid = -1;
 	snprintf(q->tmp, sizeof(q->tmp), "%s/dumpable-lab.XXXXXX",
@@ -91,17 +119,27 @@ int qemu_start(struct qemu *q, const struct spec *s, const struct paths *p, cons
 		return -1;
 	/* A short path: a unix socket's name has room for 107 bytes. */
 	path_join(q->qmp_path, sizeof(q->qmp_path), q->tmp, "qmp");
-	if (qemu_argv(s, p, initrd, q->qmp_path, q, argv))
+	snprintf(q->qmp_arg, sizeof(q->qmp_arg), "unix:%s,server=on,wait=off", q->qmp_path);
+	if (board_ops(s->board)->argv(s, p, initrd, q, argv, sizeof(argv) / sizeof(argv[0])))
 		return -1;
-	if (pipe2(pipefd, O_CLOEXEC))
+	/* A board typed on gets its console's input from us; others from /dev/null. */
+	if (s->board->trigger && pipe2(infd, O_CLOEXEC))
 		return -1;
+	if (pipe2(pipefd, O_CLOEXEC)) {
+		close(infd[0]);
+		close(infd[1]);
+		return -1;
+	}
 	path_join(log, sizeof(log), p->run, "qemu.log");
 	fflush(NULL);
 	q->t0 = mono_now();
 	q->pid = fork();
 	if (q->pid == 0)
-		qemu_exec(argv, pipefd[1], log);
+		qemu_exec(argv, infd[0], pipefd[1], log);
 	close(pipefd[1]);
+	if (infd[0] >= 0)
+		close(infd[0]);
+	q->in = infd[1];
 	q->con = pipefd[0];
 	return q->pid < 0 ? -1 : 0;
 }
@@ -168,7 +206,11 @@ void qemu_stop(struct qemu *q)
 		close(q->con);
 	if (q->qmp >= 0)
 		close(q->qmp);
-	q->con = q->qmp = -1;
+	if (q->in >= 0)
+		close(q->in);
+	q->con = q->qmp = q->in = -1;
+	free(q->argtext);
+	q->argtext = NULL;
 	if (q->tmp[0]) {
 		unlink(q->qmp_path);
 		rmdir(q->tmp);

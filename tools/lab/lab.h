@@ -9,7 +9,10 @@
  *   harvest  the dump tree from the dump disk, the newest dump, its check (harvest.c)
  *   classify outcome, expectation, match, why, how (classify.c, pure)
  *   report   result.json and the summary (report.c)
- * Boards are rows of an ops table (board.c).
+ * Boards are rows of a table (board.c: command lines, what the machine
+ * fixes, how the case is triggered) and of an ops table (boot.h: prepare,
+ * QEMU's command line, harvest; virt in boot.c and prepare.c, rpi4 in
+ * rpi4.c). On rpi4 the case is typed on the board's shell (typing.c).
  */
 #ifndef LAB_H
 #define LAB_H
@@ -44,6 +47,24 @@ struct board {
 	int (*qemu_machine)(const struct spec *s, char *buf, size_t len);
 	/* result.json's "machine" */
 	void (*describe)(const struct spec *s, char *buf, size_t len);
+	/* What the machine fixes (0 or NULL: the run chooses). */
+	int fixed_smp, fixed_gic;
+	const char *fixed_mem;
+	bool no_button;		/* the lab cannot press the dump button */
+	bool fixed_cmdline;	/* boots the board's own cmdline.txt: no --watchdog off */
+	/*
+	 * The case is typed on the console's shell as a person at the serial
+	 * adapter would (the board's /init gives a shell); NULL: the run's
+	 * /init triggers it from /etc/dumpable/run.conf.
+	 */
+	int (*trigger)(const struct spec *s, char *buf, size_t len);
+	/* Seconds added to the capture and save phases' deadlines (a slow dump disk). */
+	int slow_save_s;
+	/*
+	 * After the trigger, a newline on the console every this many seconds
+	 * (0: never): an interrupt that gets a stalled console going again.
+	 */
+	int nudge_s;
 };
 
 const struct board *board_lookup(const char *name);
@@ -80,6 +101,32 @@ extern FILE *spec_errors;
 /* What the run expects: "dump", "survived" or "hung". */
 const char *spec_expected(const struct spec *s);
 
+/*
+ * Typing on the board's console: wait for the board's banner, wake the
+ * shell with a newline, wait for its prompt after that, then type the
+ * trigger. Pure: fed the console's text, it says what to type.
+ */
+#define BOARD_BANNER "dumpable: this is the dumpable-kernel lab on a board"
+
+struct typist {
+	enum { TY_BANNER, TY_WOKEN, TY_PROMPT, TY_TYPED } state;
+	const char *command;	/* the trigger, ending in a newline */
+};
+
+/* Copies @in to @out without ANSI escape sequences (ESC [ ... final) and CRs. */
+void strip_escapes(const char *in, char *out, size_t len);
+/* Whether the console's unfinished line @text is a root shell's prompt ("/ # "). */
+bool at_prompt(const char *text);
+/*
+ * Feeds the console's text: a whole line (@whole) or the unfinished one
+ * so far; returns what to type now, or NULL.
+ */
+const char *typist_feed(struct typist *t, const char *text, bool whole);
+/* The line that triggers @s on the board's shell, with its event lines. */
+int typed_trigger(const struct spec *s, char *buf, size_t len);
+/* The --exec @script typed into /tmp/exec.sh (a here-document); -1 if it cannot be. */
+int typed_script(const char *script, char *buf, size_t len);
+
 /* Where things are on this host (from the environment), never in spec.json. */
 struct paths {
 	char root[LAB_PATH];	/* the checkout: result.json's paths are relative to it */
@@ -87,6 +134,7 @@ struct paths {
 	char kdir[LAB_PATH];	/* the kernel build: Image, vmlinux */
 	char images[LAB_PATH];	/* main.cpio.gz */
 	char run[LAB_PATH];	/* runs/<id> */
+	char board[LAB_PATH];	/* the board's files (./dumpable image OUT), "" for virt */
 	char id[256];
 };
 

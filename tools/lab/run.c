@@ -6,6 +6,8 @@
  *   DUMPABLE_BUILD   build/ (host tools, temporary initrds)
  *   DUMPABLE_KDIR    the kernel build (Image, vmlinux)
  *   DUMPABLE_IMAGES  the initramfs images (main.cpio.gz)
+ *   DUMPABLE_BOARD_DIR  a board's files (./dumpable image --board B OUT: OUT), for boards
+ *                    that boot their own files (rpi4)
  */
 #include <errno.h>
 #include <stdio.h>
@@ -43,7 +45,10 @@ static int make_run_dir(const struct spec *s, struct paths *p)
 
 	localtime_r(&now, &tm);
 	n = (int)strftime(base, sizeof(base), "%Y%m%d-%H%M%S", &tm);
-	snprintf(base + n, sizeof(base) - n, "-%s-smp%d", s->row->name, s->smp);
+	if (strcmp(s->board->name, "virt"))
+		snprintf(base + n, sizeof(base) - n, "-%s-%s", s->row->name, s->board->name);
+	else
+		snprintf(base + n, sizeof(base) - n, "-%s-smp%d", s->row->name, s->smp);
 	path_join(runs, sizeof(runs), p->root, "runs");
 	mkdir(runs, 0755);
 	for (n = 0; n < 1000; n++) {
@@ -67,26 +72,9 @@ static void say_spec(const struct spec *s, const struct paths *p)
 
 	if (s->button_after_s >= 0)
 		snprintf(button, sizeof(button), ", button after %d s", s->button_after_s);
-	progress("run %s: case %d (%s), smp %d, mem %s, GICv%d, NMI %s, watchdog %s%s, expecting: %s",
-		 p->id, s->row->nr, s->row->name, s->smp, s->mem, s->gic, s->nmi ? "on" : "off",
+	progress("run %s on %s: case %d (%s), smp %d, mem %s, GICv%d, NMI %s, watchdog %s%s, expecting: %s",
+		 p->id, s->board->name, s->row->nr, s->row->name, s->smp, s->mem, s->gic, s->nmi ? "on" : "off",
 		 s->watchdog ? "on" : "off", button, spec_expected(s));
-}
-
-/* The dump tree off the dump disk, read without mounting. */
-static void harvest(const struct spec *s, const struct paths *p, struct harvest *h)
-{
-	char disk[LAB_PATH], cmd[LAB_PATH + 32], log[LAB_PATH], crash[LAB_PATH];
-	const char *argv[] = { "debugfs", "-R", cmd, disk, NULL };
-
-	path_join(disk, sizeof(disk), p->run, "disk.img");
-	snprintf(cmd, sizeof(cmd), "rdump /var/crash %s", p->run);
-	path_join(log, sizeof(log), p->run, "debugfs.log");
-	path_join(crash, sizeof(crash), p->run, "crash");
-	memset(h, 0, sizeof(*h));
-	if (run_cmd(argv, log) == 0)
-		harvest_dir(crash, h);
-	if (!s->keep)
-		unlink(disk);
 }
 
 /* triage.txt (its text) and its JSON, parsed; NULL when there is none. */
@@ -132,7 +120,7 @@ static int boot_and_watch(const struct spec *s, const struct paths *p, int sig,
 	int rc = -1;
 
 	events_init(e);
-	if (prepare(s, p, initrd, sizeof(initrd)))
+	if (board_ops(s->board)->prepare(s, p, initrd, sizeof(initrd)))
 		goto out;
 	if (qemu_start(&q, s, p, initrd)) {
 		progress("cannot start QEMU: %s", strerror(errno));
@@ -169,7 +157,7 @@ static int run_phases(const struct spec *s, struct paths *p, int sig)
 	/* A Ctrl-C while QEMU was not running yet, or after it had gone. */
 	if (!e.interrupted)
 		e.interrupted = pending_stop(sig);
-	harvest(s, p, &h);
+	board_ops(s->board)->harvest(s, p, &h);
 	dmesg = h.dmesg[0] ? read_text(h.dmesg) : NULL;
 	classify(s, &e, &h, dmesg, &v);
 	free(dmesg);
@@ -196,6 +184,12 @@ int cmd_run(int argc, char **argv)
 	    env_path(p.kdir, sizeof(p.kdir), "DUMPABLE_KDIR") ||
 	    env_path(p.images, sizeof(p.images), "DUMPABLE_IMAGES"))
 		return 2;
+	/* Set (non-empty) for a board that boots its own files. */
+	if (getenv("DUMPABLE_BOARD_DIR") && *getenv("DUMPABLE_BOARD_DIR") &&
+	    env_path(p.board, sizeof(p.board), "DUMPABLE_BOARD_DIR"))
+		return 2;
+	/* Typing to a QEMU that has gone is an error to see, not a signal to die of. */
+	signal(SIGPIPE, SIG_IGN);
 	/* From here a Ctrl-C is a value the watch reads: QEMU is stopped, the result written. */
 	sig = lab_signals();
 	if (sig < 0) {

@@ -109,7 +109,45 @@ static int on_off(const char *flag, const char *v, bool *out)
 	return bad("%s: '%s' is not on or off", flag, v);
 }
 
-/* The machine: CPUs, memory, interrupt controller, NMI, watchdog, board. */
+/*
+ * The board, and what its machine fixes: an option that asks for something
+ * else is refused; one not given takes the board's value (or the lab's default).
+ */
+static int spec_board(struct spec *s, struct raw *r)
+{
+	const struct board *b = board_lookup(r->board);
+	static char gic[2];
+
+	if (!b)
+		return bad("--board: '%s' is not a board the lab knows (virt, rpi4)", r->board);
+	if (!b->qemu_machine)
+		return bad("--board %s: the lab cannot boot it yet (virt)", r->board);
+	s->board = b;
+	if (b->fixed_smp && r->smp && (!number(r->smp, 1000000, &s->smp) || s->smp != b->fixed_smp))
+		return bad("--board %s: --smp %s: the machine has %d CPUs, no other number",
+			   b->name, r->smp, b->fixed_smp);
+	if (b->fixed_mem && r->mem && strcmp(r->mem, b->fixed_mem))
+		return bad("--board %s: --mem %s: the machine has %s of memory, no other size",
+			   b->name, r->mem, b->fixed_mem);
+	if (b->fixed_gic && r->gic && (r->gic[0] - '0' != b->fixed_gic || r->gic[1]))
+		return bad("--board %s: --gic %s: its interrupt controller is a GICv%d (GIC-400)",
+			   b->name, r->gic, b->fixed_gic);
+	if (b->fixed_gic == 2 && r->nmi && !strcmp(r->nmi, "on"))
+		return bad("--board %s: --nmi on: its GICv2 has no pseudo-NMI", b->name);
+	if (b->no_button && r->button)
+		return bad("--board %s: --press-button-after: QEMU cannot press the button on GPIO 21 "
+			   "(its BCM2711 GPIO model has no inputs; see docs/raspberry-pi-4.md)", b->name);
+	if (b->fixed_cmdline && !strcmp(r->watchdog, "off"))
+		return bad("--board %s: --watchdog off: the board boots its own cmdline.txt, "
+			   "where dumpwatch is on", b->name);
+	snprintf(gic, sizeof(gic), "%d", b->fixed_gic ? b->fixed_gic : 3);
+	r->smp = r->smp ? r->smp : "4";	/* virt's default; rpi4 has 4 */
+	r->mem = r->mem ? r->mem : b->fixed_mem ? b->fixed_mem : "1G";
+	r->gic = r->gic ? r->gic : gic;
+	return 0;
+}
+
+/* The machine: CPUs, memory, interrupt controller, NMI, watchdog. */
 static int spec_machine(struct spec *s, const struct raw *r)
 {
 	struct stat st;
@@ -135,11 +173,6 @@ static int spec_machine(struct spec *s, const struct raw *r)
 		return bad("--nmi on needs --gic 3: GICv2 has no pseudo-NMI");
 	if (on_off("--watchdog", r->watchdog, &s->watchdog))
 		return -1;
-	s->board = board_lookup(r->board);
-	if (!s->board)
-		return bad("--board: '%s' is not a board the lab knows (virt)", r->board);
-	if (!s->board->qemu_machine)
-		return bad("--board %s: the lab cannot boot it yet (virt)", r->board);
 	return 0;
 }
 
@@ -160,7 +193,7 @@ static int spec_trigger(struct spec *s, const struct raw *r)
 int spec_parse(struct spec *s, int argc, char **argv)
 {
 	struct raw r = {
-		.smp = "4", .mem = "1G", .gic = "3", .watchdog = "on", .timeout = "120",
+		.watchdog = "on", .timeout = "120",
 		.board = "virt",
 	};
 	int rc;
@@ -174,7 +207,7 @@ int spec_parse(struct spec *s, int argc, char **argv)
 	rc = spec_options(s, &r, argc - 1, argv + 1);
 	if (rc)
 		return rc;
-	if (spec_machine(s, &r) || spec_trigger(s, &r))
+	if (spec_board(s, &r) || spec_machine(s, &r) || spec_trigger(s, &r))
 		return -1;
 	s->row = p4ni9_case_lookup(argv[0]);
 	if (!s->row)
