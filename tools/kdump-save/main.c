@@ -584,6 +584,31 @@ static void finish(int rc)
 		pause();
 }
 
+/*
+ * The capture kernel's memory settings: little dirty page cache (so that a
+ * partial dump reaches a slow disk within the time left after makedumpfile
+ * is killed), and no watermark boost (which made small reservations run
+ * out of memory, docs/capture.md).
+ */
+static void tune_capture_kernel(void)
+{
+	static const char *const knobs[][2] = {
+		{ "/proc/sys/vm/dirty_bytes", "1048576" },
+		{ "/proc/sys/vm/dirty_background_bytes", "262144" },
+		{ "/proc/sys/vm/watermark_boost_factor", "0" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++) {
+		int fd = open(knobs[i][0], O_WRONLY | O_CLOEXEC);
+
+		if (fd < 0 || write(fd, knobs[i][1], strlen(knobs[i][1])) < 0)
+			say("WARNING: %s: %s", knobs[i][0], strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+}
+
 /* PID 1: /proc and friends, and the kernel command line into @cmdline. */
 static void read_cmdline(char *cmdline, size_t len)
 {
@@ -649,9 +674,10 @@ int main(int argc, char **argv)
 	soft_deadline.tv_sec += soft_secs();
 	hard.tv_sec += cfg.timeout;
 	if (in_capture) {
+		tune_capture_kernel();
 		dog = watchdog_start(&hard, access("/dev/watchdog", F_OK) ? NULL : "/dev/watchdog",
 				     do_reboot);
-		say("watchdog: %s at %d s (kdump.timeout)%s", dog > 0 ? "reboots" : "FAILED to start",
+		say("watchdog: %s at %d s (kdump.timeout)%s", dog > 0 ? "reboots" : "could not start",
 		    cfg.timeout, access("/dev/watchdog", F_OK) ? "" : ", and /dev/watchdog");
 	}
 	say("capture kernel up: saving %s to %s:%s", cfg.vmcore, cfg.device, cfg.dir);

@@ -30,6 +30,8 @@ static const struct board boards[] = {
 		.panic_s = 5,
 		.capture_after = "poweroff",	/* -no-reboot: QEMU exits */
 		.dump_label = "dumps",
+		.save_timeout_s = 60,	/* saves take 2.5-3.5 s here */
+		.crashkernel = "64M",
 		.qemu_cpu = "cortex-a72",
 		.qemu_machine = virt_machine,
 		.describe = virt_describe,
@@ -45,6 +47,8 @@ static const struct board boards[] = {
 		.capture_after = "reboot",
 		.keep = 3,		/* the boot partition must not fill up */
 		.dump_label = "bootfs",
+		.save_timeout_s = 180,	/* saves took 18-37 s on QEMU's PIO SD */
+		.crashkernel = "64M",
 	},
 };
 
@@ -58,7 +62,8 @@ const struct board *board_lookup(const char *name)
 	return NULL;
 }
 
-int capture_cmdline(const struct board *b, const char *label, char *buf, size_t len)
+int capture_cmdline(const struct board *b, const char *label, int save_timeout_s,
+		    const char *extra, char *buf, size_t len)
 {
 	size_t n;
 
@@ -73,15 +78,26 @@ int capture_cmdline(const struct board *b, const char *label, char *buf, size_t 
 		n += snprintf(buf + n, len - n, " kdump.after=%s", b->capture_after);
 	if (n < len && b->keep)
 		n += snprintf(buf + n, len - n, " kdump.keep=%d", b->keep);
+	if (n < len)
+		n += snprintf(buf + n, len - n, " kdump.timeout=%d",
+			      save_timeout_s > 0 ? save_timeout_s : b->save_timeout_s);
+	if (n < len && extra && *extra)
+		n += snprintf(buf + n, len - n, " %s", extra);
 	return n < len ? 0 : -1;
+}
+
+int save_deadline_s(const struct spec *s)
+{
+	return (s->save_timeout_s > 0 ? s->save_timeout_s : s->board->save_timeout_s) + SAVE_GRACE_S;
 }
 
 int kernel_cmdline(const struct board *b, const struct spec *s, char *buf, size_t len)
 {
 	size_t n;
 
-	n = snprintf(buf, len, "console=%s crashkernel=64M panic=%d rdinit=/init dumpwatch.button=%s",
-		     b->console, b->panic_s, b->button);
+	n = snprintf(buf, len, "console=%s crashkernel=%s panic=%d rdinit=/init dumpwatch.button=%s",
+		     b->console, s && s->crashkernel[0] ? s->crashkernel : b->crashkernel,
+		     b->panic_s, b->button);
 	if (n < len && s && s->nmi)
 		n += snprintf(buf + n, len - n, " irqchip.gicv3_pseudo_nmi=1");
 	if (n < len && s && !s->watchdog)

@@ -31,22 +31,26 @@ static int qemu_argv(const struct spec *s, const struct paths *p, const char *in
 		{ "-M", q->machine }, { "-cpu", s->board->qemu_cpu }, { "-smp", q->smp },
 		{ "-m", s->mem }, { "-display", "none" }, { "-no-reboot", NULL },
 		{ "-nic", "none" }, { "-monitor", "none" }, { "-kernel", q->image },
-		{ "-initrd", initrd }, { "-append", q->append }, { "-drive", q->drive },
-		{ "-device", "virtio-blk-device,drive=dump" },
+		{ "-initrd", initrd }, { "-append", q->append },
 		{ "-chardev", "stdio,id=con,signal=off" }, { "-serial", "chardev:con" },
 		{ "-qmp", q->qmp_arg },
+		/* the dump disk last: a fault may leave it out */
+		{ "-drive", q->drive }, { "-device", "virtio-blk-device,drive=dump" },
 	};
-	size_t i, n = 0;
+	size_t i, n = 0, count = sizeof(fmt) / sizeof(fmt[0]);
 
 	if (s->board->qemu_machine(s, q->machine, sizeof(q->machine)) ||
 	    kernel_cmdline(s->board, s, q->append, sizeof(q->append)))
 		return -1;
 	snprintf(q->smp, sizeof(q->smp), "%d", s->smp);
 	path_join(q->image, sizeof(q->image), p->kdir, "Image");
-	snprintf(q->drive, sizeof(q->drive), "if=none,file=%s/disk.img,format=raw,id=dump", p->run);
+	snprintf(q->drive, sizeof(q->drive), "if=none,file=%s/disk.img,format=raw,id=dump%s",
+		 p->run, s->fault ? s->fault->drive_opts : "");
+	if (s->fault && !s->fault->disk_size)
+		count -= 2;	/* no-disk */
 	snprintf(q->qmp_arg, sizeof(q->qmp_arg), "unix:%s,server=on,wait=off", qmp);
 	argv[n++] = "qemu-system-aarch64";
-	for (i = 0; i < sizeof(fmt) / sizeof(fmt[0]); i++) {
+	for (i = 0; i < count; i++) {
 		argv[n++] = fmt[i][0];
 		if (fmt[i][1])
 			argv[n++] = fmt[i][1];

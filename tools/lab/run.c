@@ -70,6 +70,8 @@ static void say_spec(const struct spec *s, const struct paths *p)
 	progress("run %s: case %d (%s), smp %d, mem %s, GICv%d, NMI %s, watchdog %s%s, expecting: %s",
 		 p->id, s->row->nr, s->row->name, s->smp, s->mem, s->gic, s->nmi ? "on" : "off",
 		 s->watchdog ? "on" : "off", button, spec_expected(s));
+	if (s->fault)
+		progress("fault %s: %s", s->fault->name, s->fault->what);
 }
 
 /* The dump tree off the dump disk, read without mounting. */
@@ -83,6 +85,8 @@ static void harvest(const struct spec *s, const struct paths *p, struct harvest 
 	path_join(log, sizeof(log), p->run, "debugfs.log");
 	path_join(crash, sizeof(crash), p->run, "crash");
 	memset(h, 0, sizeof(*h));
+	if (access(disk, F_OK))		/* --fault no-disk */
+		return;
 	if (run_cmd(argv, log) == 0)
 		harvest_dir(crash, h);
 	if (!s->keep)

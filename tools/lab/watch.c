@@ -126,11 +126,20 @@ static void on_signal(struct watcher *w)
 	}
 }
 
+/*
+ * Seconds the current phase may take: the save's is derived from the
+ * guest's own deadline (kdump.timeout), every other one is --timeout.
+ */
+static int phase_limit(const struct watcher *w)
+{
+	return strcmp(w->phase, "save") ? w->s->timeout_s : save_deadline_s(w->s);
+}
+
 /* The next moment something is due: the phase's deadline or the button. */
 static double next_due(struct watcher *w)
 {
 	const struct events *e = w->e;
-	double due = w->phase_start + w->s->timeout_s;
+	double due = w->phase_start + phase_limit(w);
 
 	if (w->s->button_after_s >= 0 && e->triggered >= 0 && e->button < 0 && e->capture_up < 0) {
 		double press = e->triggered + w->s->button_after_s;
@@ -160,7 +169,7 @@ static void watch_loop(struct watcher *w)
 		if (left <= 0) {
 			w->e->hung_in = w->phase;
 			progress("no progress in phase '%s' for %d s: killing QEMU", w->phase,
-				 w->s->timeout_s);
+				 phase_limit(w));
 			break;
 		}
 		if (poll(pf, 3, (int)(left * 1000) + 1) < 0 && errno != EINTR)
