@@ -92,15 +92,17 @@ static void test_capture_kernel(void)
 {
 	char why[128];
 
-	ok(capture_kernel(1, "console=ttyAMA0 elfcorehdr=0x4f000000 kdump.timeout=30", true,
+	ok(capture_kernel(1, "console=ttyAMA0 elfcorehdr=0x4f000000 kdump.timeout=30", true, false,
 			  why, sizeof(why)), "PID 1, /proc/vmcore, elfcorehdr=: a capture kernel");
-	ok(!capture_kernel(4242, "elfcorehdr=0x4f000000", true, why, sizeof(why)) &&
+	ok(capture_kernel(1, "console=ttyAMA0", true, true, why, sizeof(why)),
+	   "PID 1, /proc/vmcore, linux,elfcorehdr in the device tree (arm64): a capture kernel");
+	ok(!capture_kernel(4242, "elfcorehdr=0x4f000000", true, true, why, sizeof(why)) &&
 	   strstr(why, "PID 1"), "run by hand (not PID 1): not a capture kernel (%s)", why);
-	ok(!capture_kernel(1, "elfcorehdr=0x4f000000", false, why, sizeof(why)),
+	ok(!capture_kernel(1, "elfcorehdr=0x4f000000", false, true, why, sizeof(why)),
 	   "no /proc/vmcore: not a capture kernel (%s)", why);
-	ok(!capture_kernel(1, "console=ttyAMA0 root=/dev/vda", true, why, sizeof(why)) &&
-	   !capture_kernel(1, "kdump.xelfcorehdr=1", true, why, sizeof(why)),
-	   "no elfcorehdr= word: not a capture kernel (%s)", why);
+	ok(!capture_kernel(1, "console=ttyAMA0 root=/dev/vda", true, false, why, sizeof(why)) &&
+	   !capture_kernel(1, "kdump.xelfcorehdr=1", true, false, why, sizeof(why)),
+	   "no elfcorehdr anywhere: not a capture kernel (%s)", why);
 }
 
 static void fire_exit(void)

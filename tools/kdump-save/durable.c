@@ -92,14 +92,15 @@ static bool has_word(const char *cmdline, const char *prefix)
 	return false;
 }
 
-bool capture_kernel(int pid, const char *cmdline, bool vmcore_exists, char *why, size_t len)
+bool capture_kernel(int pid, const char *cmdline, bool vmcore_exists, bool dt_hdr,
+		    char *why, size_t len)
 {
 	if (pid != 1)
 		snprintf(why, len, "not PID 1 (run by hand)");
 	else if (!vmcore_exists)
 		snprintf(why, len, "no /proc/vmcore");
-	else if (!cmdline || !has_word(cmdline, "elfcorehdr="))
-		snprintf(why, len, "no elfcorehdr= on the kernel command line");
+	else if (!dt_hdr && (!cmdline || !has_word(cmdline, "elfcorehdr=")))
+		snprintf(why, len, "no elfcorehdr: not on the command line, not in the device tree");
 	else
 		return true;
 	return false;

@@ -30,11 +30,14 @@ int durable_write(int dirfd, const char *final, const void *data, size_t len, sy
 
 /*
  * Whether this process is PID 1 of a capture kernel: @pid is 1, /proc/vmcore
- * exists (@vmcore_exists) and the command line has elfcorehdr= (which the
- * crashed kernel's kexec passes, and no ordinary boot has). Anything else is
- * a person running kdump-save by hand on a live system: no mount of the
- * default device, no reboot. @why gets the reason when it is not.
+ * exists (@vmcore_exists: the kernel's is_kdump_kernel()) and the crashed
+ * kernel passed the ELF core header: elfcorehdr= on the command line (x86,
+ * classic kexec) or /chosen/linux,elfcorehdr in the device tree (@dt_hdr:
+ * arm64's kexec_file_load). Anything else is a person running kdump-save by
+ * hand on a live system: no mount of the default device, no reboot. @why
+ * gets the reason when it is not.
  */
-bool capture_kernel(int pid, const char *cmdline, bool vmcore_exists, char *why, size_t len);
+bool capture_kernel(int pid, const char *cmdline, bool vmcore_exists, bool dt_hdr,
+		    char *why, size_t len);
 
 #endif

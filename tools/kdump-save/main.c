@@ -664,8 +664,10 @@ int main(int argc, char **argv)
 		read_cmdline(cmdline, sizeof(cmdline));
 	if (parse_args(argc, argv))
 		return 2;
-	in_capture = capture_kernel(getpid(), cmdline, !access("/proc/vmcore", F_OK), why,
-				    sizeof(why));
+	in_capture = capture_kernel(getpid(), cmdline, !access("/proc/vmcore", F_OK),
+				    !access("/proc/device-tree/chosen/linux,elfcorehdr", F_OK) ||
+				    !access("/sys/firmware/devicetree/base/chosen/linux,elfcorehdr", F_OK),
+				    why, sizeof(why));
 	if (!in_capture && cfg.after != AFTER_NONE) {
 		say("not a capture kernel's PID 1 (%s): will not reboot or power off", why);
 		cfg.after = AFTER_NONE;
