@@ -79,14 +79,18 @@ static void harvest(const struct spec *s, const struct paths *p, struct harvest 
 {
 	char disk[LAB_PATH], cmd[LAB_PATH + 32], log[LAB_PATH], crash[LAB_PATH];
 	const char *argv[] = { "debugfs", "-R", cmd, disk, NULL };
+	/* A guest stopped mid-save leaves a journal: replay it, as a mount would. */
+	const char *replay[] = { "e2fsck", "-y", "-E", "journal_only", disk, NULL };
 
 	path_join(disk, sizeof(disk), p->run, "disk.img");
 	snprintf(cmd, sizeof(cmd), "rdump /var/crash %s", p->run);
-	path_join(log, sizeof(log), p->run, "debugfs.log");
 	path_join(crash, sizeof(crash), p->run, "crash");
 	memset(h, 0, sizeof(*h));
 	if (access(disk, F_OK))		/* --fault no-disk */
 		return;
+	path_join(log, sizeof(log), p->run, "e2fsck.log");
+	run_cmd(replay, log);
+	path_join(log, sizeof(log), p->run, "debugfs.log");
 	if (run_cmd(argv, log) == 0)
 		harvest_dir(crash, h);
 	if (!s->keep)
