@@ -329,11 +329,11 @@ static void test_cmdlines(void)
 
 	ok(!capture_cmdline(board_lookup("virt"), NULL, 0, NULL, buf, sizeof(buf)) &&
 	   !strcmp(buf, "console=ttyAMA0 reset_devices nr_cpus=1 cma=0 panic=5 rdinit=/init "
-		   "kdump.device=LABEL=dumps kdump.after=poweroff kdump.timeout=60"),
+		   "rootfstype=ramfs kdump.device=LABEL=dumps kdump.after=poweroff kdump.timeout=60"),
 	   "virt capture command line, with the board's kdump.timeout: %s", buf);
 	ok(!capture_cmdline(board_lookup("rpi4"), "bootfs", 0, NULL, buf, sizeof(buf)) &&
 	   !strcmp(buf, "console=ttyS1,115200 reset_devices nr_cpus=1 cma=0 panic=10 rdinit=/init "
-		   "kdump.device=LABEL=bootfs kdump.fstype=vfat kdump.dir=/var/crash kdump.after=reboot "
+		   "rootfstype=ramfs kdump.device=LABEL=bootfs kdump.fstype=vfat kdump.dir=/var/crash kdump.after=reboot "
 		   "kdump.keep=3 kdump.timeout=180"),
 	   "rpi4 capture command line");
 	ok(!kernel_cmdline(board_lookup("rpi4"), NULL, buf, sizeof(buf)) &&

@@ -68,7 +68,8 @@ int capture_cmdline(const struct board *b, const char *label, int save_timeout_s
 	size_t n;
 
 	n = snprintf(buf, len,
-		     "console=%s reset_devices nr_cpus=1 cma=0 panic=%d rdinit=/init kdump.device=LABEL=%s",
+		     "console=%s reset_devices nr_cpus=1 cma=0 panic=%d rdinit=/init rootfstype=ramfs "
+		     "kdump.device=LABEL=%s",
 		     b->console, b->panic_s, label ? label : b->dump_label);
 	if (n < len && b->capture_fstype)
 		n += snprintf(buf + n, len - n, " kdump.fstype=%s", b->capture_fstype);
