@@ -290,6 +290,26 @@ static void test_partial(void)
 	   "that did not bite is a mismatch");
 }
 
+/* Nowhere to save: the dmesg kdump-save printed on the console comes home. */
+static void test_console_dmesg(void)
+{
+	char *d;
+
+	d = console_dmesg("kdump-save: [  0.1] FAILED: cannot mount\r\nkdump-save: [ 10.40] nowhere "
+			  "to save it: the crashed kernel's log follows on the console (30 bytes)\r\n"
+			  "[ 1.0] Kernel panic - not syncing\n[ 1.1] CPU: 0\n"
+			  "kdump-save: [ 10.50] end of the crashed kernel's log\nkdump-save: [ 10.5] powering off\n");
+	ok(d && !strcmp(d, "[ 1.0] Kernel panic - not syncing\n[ 1.1] CPU: 0\n"),
+	   "the crashed kernel's log between kdump-save's markers: '%s'", d ? d : "(none)");
+	free(d);
+	d = console_dmesg("kdump-save: [ 10.40] nowhere to save it: the crashed kernel's log follows "
+			  "on the console (9 bytes)\n[ 1.0] cut");
+	ok(d && !strcmp(d, "[ 1.0] cut"), "cut short (the machine went away): what there is");
+	free(d);
+	ok(console_dmesg("kdump-save: [ 1.0] saved /x\n") == NULL && console_dmesg(NULL) == NULL,
+	   "none: NULL");
+}
+
 static void test_stamps(void)
 {
 	const char *names[] = { "202611280400-9", "202611280400", "202611280400-10",
@@ -354,6 +374,7 @@ int main(void)
 	test_exec();
 	test_capture_spec();
 	test_partial();
+	test_console_dmesg();
 	for (i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++)
 		test_fixture(&fixtures[i]);
 	tap_plan(tap_n);

@@ -517,6 +517,40 @@ static void save_log(int dirfd, const char *stamp)
 		say("WARNING: %s not written: %s", final, err);
 }
 
+/*
+ * Nowhere to save (no disk, read-only, wrong file system): the crashed
+ * kernel's log, its last 64 KiB, on the console between two marker lines,
+ * so that whoever reads the console (the lab's host) still has it.
+ */
+#define CONSOLE_DMESG_MAX 65536
+static void dmesg_to_console(void)
+{
+	char *argv[] = { cfg.makedumpfile, "--dump-dmesg", cfg.vmcore, "/tmp/dmesg", NULL };
+	static char buf[CONSOLE_DMESG_MAX];
+	struct stat st;
+	bool killed;
+	ssize_t n;
+	int fd;
+
+	mkdir("/tmp", 01777);
+	if (run(argv, &killed) || (fd = open("/tmp/dmesg", O_RDONLY | O_CLOEXEC)) < 0) {
+		say("the crashed kernel's log could not be read either");
+		return;
+	}
+	if (!fstat(fd, &st) && st.st_size > CONSOLE_DMESG_MAX)
+		lseek(fd, st.st_size - CONSOLE_DMESG_MAX, SEEK_SET);
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	unlink("/tmp/dmesg");
+	if (n < 0)
+		n = 0;
+	say("nowhere to save it: the crashed kernel's log follows on the console (%zd bytes)", n);
+	fwrite(buf, 1, (size_t)n, stdout);
+	if (n && buf[n - 1] != '\n')
+		putchar('\n');
+	say("end of the crashed kernel's log");
+}
+
 /* 0 saved, 1 partial, -1 failed. */
 static int save(void)
 {
@@ -533,8 +567,10 @@ static int save(void)
 		return -1;
 	}
 	dirfd = make_dump_dir(top, sizeof(top), stamp, sizeof(stamp));
-	if (dirfd < 0)
+	if (dirfd < 0) {
+		dmesg_to_console();
 		return -1;
+	}
 	snprintf(dir, sizeof(dir), "%s/%s", top, stamp);
 	save_dmesg(dirfd, dir, stamp);
 	rc = save_dump(dirfd, dir, stamp);

@@ -113,3 +113,26 @@ void harvest_dir(const char *crash_dir, struct harvest *h)
 		 (unsigned long long)info.pages, info.block_size,
 		 (unsigned long long)info.file_size);
 }
+
+#define CONSOLE_DMESG_BEGIN "the crashed kernel's log follows on the console"
+#define CONSOLE_DMESG_END "kdump-save: ["
+
+char *console_dmesg(const char *console)
+{
+	const char *begin = console ? strstr(console, CONSOLE_DMESG_BEGIN) : NULL;
+	const char *end;
+	char *out;
+
+	if (!begin || !(begin = strchr(begin, '\n')))
+		return NULL;
+	begin++;
+	end = strstr(begin, CONSOLE_DMESG_END);
+	if (!end)	/* cut short: what there is */
+		end = begin + strlen(begin);
+	out = malloc((size_t)(end - begin) + 1);
+	if (!out)
+		return NULL;
+	memcpy(out, begin, (size_t)(end - begin));
+	out[end - begin] = '\0';
+	return out;
+}

@@ -177,6 +177,12 @@ int stamp_cmp(const char *a, const char *b);
  * "dump."), NULL if none has @prefix.
  */
 const char *newest_stamp(const char *const *names, size_t n, const char *prefix);
+/*
+ * The crashed kernel's log that kdump-save printed on the console when it
+ * had nowhere to save it (between its two marker lines), or NULL. Pure;
+ * the caller frees it.
+ */
+char *console_dmesg(const char *console);
 /* runs/<id>/crash/<stamp>/{dump,dmesg}.<stamp>: the newest dump and its check. */
 void harvest_dir(const char *crash_dir, struct harvest *h);
 

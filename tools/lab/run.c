@@ -74,6 +74,25 @@ static void say_spec(const struct spec *s, const struct paths *p)
 		progress("fault %s: %s", s->fault->name, s->fault->what);
 }
 
+/* No dmesg on the disk: the one kdump-save printed on the console, as dmesg.console. */
+static void harvest_console(const struct paths *p, struct harvest *h)
+{
+	char path[LAB_PATH], *console, *dmesg;
+
+	if (h->dmesg[0])
+		return;
+	path_join(path, sizeof(path), p->run, "console.log");
+	console = read_text(path);
+	dmesg = console_dmesg(console);
+	free(console);
+	if (!dmesg)
+		return;
+	path_join(h->dmesg, sizeof(h->dmesg), p->run, "dmesg.console");
+	if (write_text(h->dmesg, dmesg))
+		h->dmesg[0] = '\0';
+	free(dmesg);
+}
+
 /* The dump tree off the dump disk, read without mounting. */
 static void harvest(const struct spec *s, const struct paths *p, struct harvest *h)
 {
@@ -86,13 +105,16 @@ static void harvest(const struct spec *s, const struct paths *p, struct harvest 
 	snprintf(cmd, sizeof(cmd), "rdump /var/crash %s", p->run);
 	path_join(crash, sizeof(crash), p->run, "crash");
 	memset(h, 0, sizeof(*h));
-	if (access(disk, F_OK))		/* --fault no-disk */
+	if (access(disk, F_OK)) {	/* --fault no-disk */
+		harvest_console(p, h);
 		return;
+	}
 	path_join(log, sizeof(log), p->run, "e2fsck.log");
 	run_cmd(replay, log);
 	path_join(log, sizeof(log), p->run, "debugfs.log");
 	if (run_cmd(argv, log) == 0)
 		harvest_dir(crash, h);
+	harvest_console(p, h);
 	if (!s->keep)
 		unlink(disk);
 }
