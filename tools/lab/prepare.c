@@ -145,7 +145,8 @@ static int prepare_disk(const struct spec *s, const struct paths *p)
 	const struct fault *f = s->fault;
 	const char *size = f ? f->disk_size : "256M", *fs = f ? f->mkfs : "ext4";
 	char disk[LAB_PATH];
-	const char *ext4[] = { "mkfs.ext4", "-q", "-F", "-L", s->board->dump_label, disk, size, NULL };
+	const char *ext4[] = { "mkfs.ext4", "-q", "-F", "-E", "lazy_itable_init=0,lazy_journal_init=0",
+			       "-L", s->board->dump_label, disk, size, NULL };
 	const char *vfat[] = { "mkfs.vfat", "-C", "-n", s->board->dump_label, disk, "16384", NULL };
 	const char *raw[] = { "truncate", "-s", size, disk, NULL };
 
