@@ -720,7 +720,7 @@ int main(int argc, char **argv)
 		dog = watchdog_start(&hard, access("/dev/watchdog", F_OK) ? NULL : "/dev/watchdog",
 				     do_reboot);
 		say("watchdog: %s at %d s (kdump.timeout)%s", dog > 0 ? "reboots" : "could not start",
-		    cfg.timeout, access("/dev/watchdog", F_OK) ? "" : ", and /dev/watchdog");
+		    cfg.timeout, access("/dev/watchdog", F_OK) ? "" : " (arming /dev/watchdog then)");
 	}
 	say("capture kernel up: saving %s to %s:%s", cfg.vmcore, cfg.device, cfg.dir);
 	rc = save();

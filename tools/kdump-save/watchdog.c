@@ -20,7 +20,7 @@ static void on_term(int sig)
 }
 
 /* The hardware watchdog, set to a short timeout; -1 when there is none. */
-static int hw_open(const char *dev)
+static int hw_open(const char *dev)	/* kept open: never disarmed */
 {
 	int fd, t = 15;
 
@@ -33,31 +33,19 @@ static int hw_open(const char *dev)
 static void child(const struct timespec *deadline, const char *dev, void (*fire)(void))
 {
 	struct sigaction sa = { .sa_handler = on_term };
-	int hw = hw_open(dev);
 
 	sigaction(SIGTERM, &sa, NULL);
-	for (;;) {
-		struct timespec now, next;
-
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (stopping) {
-			if (hw >= 0 && write(hw, "V", 1) < 0)	/* magic close: disarm */
-				perror("kdump-save: watchdog");
-			_exit(0);
-		}
-		if (now.tv_sec > deadline->tv_sec ||
-		    (now.tv_sec == deadline->tv_sec && now.tv_nsec >= deadline->tv_nsec))
-			break;
-		if (hw >= 0)
-			ioctl(hw, WDIOC_KEEPALIVE, 0);
-		next = now;
-		next.tv_sec += 1;
-		if (next.tv_sec > deadline->tv_sec ||
-		    (next.tv_sec == deadline->tv_sec && next.tv_nsec > deadline->tv_nsec))
-			next = *deadline;
-		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
-	}
-	/* The hardware watchdog is no longer fed: it fires if @fire cannot. */
+	while (!stopping && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, deadline, NULL))
+		;	/* EINTR: SIGTERM, or a stray signal */
+	if (stopping)
+		_exit(0);
+	/*
+	 * The hardware watchdog is armed now, not at the start: QEMU's
+	 * raspi4b resets the moment the bcm2835 watchdog is started (it
+	 * emulates no countdown), and on a real Pi it is the backstop for a
+	 * reboot that itself hangs.
+	 */
+	hw_open(dev);
 	fire();
 	_exit(1);
 }

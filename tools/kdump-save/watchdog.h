@@ -10,9 +10,10 @@
  * @deadline and then calls @fire (which reboots or powers off; it should not
  * return). Whatever the saving process is stuck in (mount, sync, waitpid in
  * uninterruptible sleep), the child is not. Where there is a hardware
- * watchdog (@dev, e.g. /dev/watchdog; NULL or absent: none) the child opens
- * it, feeds it until the deadline and then stops, so that a kernel too stuck
- * to reboot is reset by the hardware a few seconds later.
+ * watchdog (@dev, e.g. /dev/watchdog; NULL or absent: none) the child arms
+ * it at the deadline, just before @fire, and never feeds it: a reboot that
+ * itself hangs is reset by the hardware 15 s later. (Not from the start:
+ * QEMU's raspi4b resets at once when the bcm2835 watchdog is started.)
  * Returns the child's pid, or -1.
  */
 pid_t watchdog_start(const struct timespec *deadline, const char *dev, void (*fire)(void));
