@@ -62,8 +62,8 @@ static const struct fault faults[] = {
 	{ "slow-disk", "capture-failed", "16M", "ext4", ",throttling.bps-total=32768", 20,
 	  "a disk throttled to 32 KiB/s: the save outlasts kdump.timeout=20 and its watchdog "
 	  "powers the machine off" },
-	{ "makedumpfile-killed", "partial", "16M", "ext4", ",throttling.bps-total=196608", 32,
-	  "a disk throttled to 192 KiB/s: makedumpfile is killed at 3/4 of kdump.timeout=32 "
+	{ "makedumpfile-killed", "partial", "16M", "ext4", ",throttling.bps-total=131072", 40,
+	  "a disk throttled to 128 KiB/s: makedumpfile is killed at 3/4 of kdump.timeout=40 "
 	  "mid-dump, what it wrote is kept" },
 };
 
