@@ -15,7 +15,8 @@ INC := -Ikernel/src/include/uapi
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 P4NI9_SRC := tools/p4ni9/cases.c tools/p4ni9/cli.c
-SAVE_SRC := tools/kdump-save/config.c tools/kdump-save/label.c tools/kdump-save/store.c tools/common/kdumpfmt.c
+SAVE_SRC := tools/kdump-save/config.c tools/kdump-save/label.c tools/kdump-save/store.c \
+	tools/kdump-save/durable.c tools/kdump-save/watchdog.c tools/common/kdumpfmt.c
 HDRS := $(wildcard tools/*/*.h) kernel/src/include/uapi/linux/p4ni9.h
 
 .PHONY: all demo test unit e2e deps host-tools target-tools kernel images clean help
@@ -40,7 +41,12 @@ $(B)/arm64/kdump-save: $(SAVE_SRC) tools/kdump-save/main.c $(HDRS)
 	$(CROSS)gcc $(CFLAGS) $(WARN) -static -o $@ $(SAVE_SRC) tools/kdump-save/main.c
 
 # Host tools: the lab runner, the case table, the dump check, triage.
-host-tools: $(B)/host/p4ni9 $(B)/host/dumpcheck $(B)/host/triage $(B)/host/lab
+host-tools: $(B)/host/p4ni9 $(B)/host/dumpcheck $(B)/host/triage $(B)/host/lab $(B)/host/kdump-save
+
+# kdump-save for the host: only for tests/unit/kdump-save-run (run by hand, never PID 1).
+$(B)/host/kdump-save: $(SAVE_SRC) tools/kdump-save/main.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) -o $@ $(SAVE_SRC) tools/kdump-save/main.c
 
 $(B)/host/p4ni9: $(P4NI9_SRC) tools/p4ni9/main.c $(HDRS)
 	@mkdir -p $(@D)
@@ -112,7 +118,7 @@ UNIT := $(B)/unit/test_p4ni9 $(B)/unit/test_kdump_save $(B)/unit/test_kdumpfmt $
 UNIT_SAN := $(UNIT:%=%-san)
 
 $(B)/unit/test_p4ni9 $(B)/unit/test_p4ni9-san: tests/unit/test_p4ni9.c $(P4NI9_SRC)
-$(B)/unit/test_kdump_save $(B)/unit/test_kdump_save-san: tests/unit/test_kdump_save.c tools/kdump-save/config.c tools/kdump-save/label.c tools/kdump-save/store.c
+$(B)/unit/test_kdump_save $(B)/unit/test_kdump_save-san: tests/unit/test_kdump_save.c tools/kdump-save/config.c tools/kdump-save/label.c tools/kdump-save/store.c tools/kdump-save/durable.c tools/kdump-save/watchdog.c
 $(B)/unit/test_kdumpfmt $(B)/unit/test_kdumpfmt-san: tests/unit/test_kdumpfmt.c tools/common/kdumpfmt.c
 $(B)/unit/test_lab $(B)/unit/test_lab-san: tests/unit/test_lab.c $(LAB_PURE) $(wildcard tools/lab/*.h)
 # The lab's classifier is tested on real console logs and dmesgs kept here.

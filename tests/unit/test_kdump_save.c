@@ -3,13 +3,135 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kdump-save/config.h"
+#include "kdump-save/durable.h"
+#include "kdump-save/watchdog.h"
 #include "kdump-save/label.h"
 #include "kdump-save/store.h"
 #include "tap.h"
+
+/* A disk that fails: fsync returns EIO from the @fail_at-th call on. */
+static int sync_calls, fail_at;
+
+static int failing_sync(int fd)
+{
+	(void)fd;
+	if (++sync_calls >= fail_at) {
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+static bool exists_at(int dirfd, const char *name)
+{
+	struct stat st;
+
+	return fstatat(dirfd, name, &st, 0) == 0;
+}
+
+static int touch_at(int dirfd, const char *name)
+{
+	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+	if (fd < 0 || write(fd, "KDUMP   ", 8) != 8)
+		return -1;
+	return close(fd);
+}
+
+/* fsync, rename, fsync the directory: a failed fsync is never "saved". */
+static void test_durable(void)
+{
+	char dir[] = "/tmp/kdump-save-durable-XXXXXX", err[256], buf[64];
+	int dfd, fd;
+	ssize_t n;
+
+	if (!mkdtemp(dir) || (dfd = open(dir, O_RDONLY | O_DIRECTORY)) < 0) {
+		ok(0, "temporary dir for the durable tests");
+		return;
+	}
+	touch_at(dfd, "dump-incomplete");
+	sync_calls = 0, fail_at = 1;
+	ok(durable_commit(dfd, "dump-incomplete", "dump.1", failing_sync, err, sizeof(err)) == -1 &&
+	   strstr(err, "fsync dump-incomplete") && exists_at(dfd, "dump-incomplete") &&
+	   !exists_at(dfd, "dump.1"),
+	   "the file's fsync fails (EIO): not committed, keeps its incomplete name: %s", err);
+	sync_calls = 0, fail_at = 2;
+	ok(durable_commit(dfd, "dump-incomplete", "dump.1", failing_sync, err, sizeof(err)) == -1 &&
+	   strstr(err, "directory"), "the directory's fsync fails: an error, not saved: %s", err);
+	touch_at(dfd, "dump-incomplete");
+	sync_calls = 0, fail_at = 3;
+	ok(durable_commit(dfd, "dump-incomplete", "dump.2", failing_sync, err, sizeof(err)) == 0 &&
+	   sync_calls == 2 && exists_at(dfd, "dump.2") && !exists_at(dfd, "dump-incomplete"),
+	   "both fsyncs good: renamed, two fsyncs (file, directory)");
+	ok(durable_commit(dfd, "nothing", "dump.3", fsync, err, sizeof(err)) == -1,
+	   "a missing file is an error: %s", err);
+	ok(durable_write(dfd, "kdump-save.log.1", "hello\n", 6, fsync, err, sizeof(err)) == 0 &&
+	   (fd = openat(dfd, "kdump-save.log.1", O_RDONLY)) >= 0 &&
+	   (n = read(fd, buf, sizeof(buf))) == 6 && !memcmp(buf, "hello\n", 6) &&
+	   !exists_at(dfd, ".kdump-save.log.1.tmp"), "durable_write: whole file, no temporary left");
+	sync_calls = 0, fail_at = 1;
+	ok(durable_write(dfd, "dmesg.1", "x", 1, failing_sync, err, sizeof(err)) == -1 &&
+	   !exists_at(dfd, "dmesg.1") && !exists_at(dfd, ".dmesg.1.tmp"),
+	   "durable_write on a failing disk: no file under the final name, no temporary: %s", err);
+	close(dfd);
+	if (fork() == 0)
+		execlp("rm", "rm", "-rf", dir, (char *)NULL);
+	wait(NULL);
+}
+
+static void test_capture_kernel(void)
+{
+	char why[128];
+
+	ok(capture_kernel(1, "console=ttyAMA0 elfcorehdr=0x4f000000 kdump.timeout=30", true, false,
+			  why, sizeof(why)), "PID 1, /proc/vmcore, elfcorehdr=: a capture kernel");
+	ok(capture_kernel(1, "console=ttyAMA0", true, true, why, sizeof(why)),
+	   "PID 1, /proc/vmcore, linux,elfcorehdr in the device tree (arm64): a capture kernel");
+	ok(!capture_kernel(4242, "elfcorehdr=0x4f000000", true, true, why, sizeof(why)) &&
+	   strstr(why, "PID 1"), "run by hand (not PID 1): not a capture kernel (%s)", why);
+	ok(!capture_kernel(1, "elfcorehdr=0x4f000000", false, true, why, sizeof(why)),
+	   "no /proc/vmcore: not a capture kernel (%s)", why);
+	ok(!capture_kernel(1, "console=ttyAMA0 root=/dev/vda", true, false, why, sizeof(why)) &&
+	   !capture_kernel(1, "kdump.xelfcorehdr=1", true, false, why, sizeof(why)),
+	   "no elfcorehdr anywhere: not a capture kernel (%s)", why);
+}
+
+static void fire_exit(void)
+{
+	_exit(42);
+}
+
+/* The watchdog fires on its deadline while the parent is busy, and stops when told. */
+static void test_watchdog(void)
+{
+	struct timespec d, t1, t2;
+	int st = 0;
+	pid_t pid;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	d = t1;
+	d.tv_sec += 1;
+	pid = watchdog_start(&d, NULL, fire_exit);
+	ok(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 42,
+	   "the watchdog fires at its monotonic deadline");
+	clock_gettime(CLOCK_MONOTONIC, &t2);
+	ok(t2.tv_sec - t1.tv_sec >= 1 && t2.tv_sec - t1.tv_sec <= 5,
+	   "... not before it, and not long after (%ld s)", (long)(t2.tv_sec - t1.tv_sec));
+	d.tv_sec += 60;
+	pid = watchdog_start(&d, NULL, fire_exit);
+	usleep(100000);
+	watchdog_stop(pid);
+	ok(pid > 0 && waitpid(pid, &st, WNOHANG) <= 0, "stopped before its deadline: it never fires");
+}
 
 int main(void)
 {
@@ -36,6 +158,14 @@ int main(void)
 	ok(save_config_set(&c, "device=", err, sizeof(err)) == -1, "empty value refused");
 	ok(save_config_cmdline(&c, "kdump.timeout=abc", err, sizeof(err)) == -1,
 	   "bad number on the command line refused: %s", err);
+	save_config_defaults(&c);
+	ok(save_config_cmdline(&c, "kdump.device=/dev/sdb kdump.timeout=30 kdump.level=99 "
+			       "kdump.dir=/x", err, sizeof(err)) == -1 && strstr(err, "level"),
+	   "a bad kdump.* word is refused and named: %s", err);
+	ok(!strcmp(c.device, "/dev/vda") && c.timeout == 600 && !strcmp(c.dir, "/var/crash") &&
+	   !c.device_set, "all or nothing: the good words before the bad one are not applied");
+	ok(save_config_cmdline(&c, "kdump.timeout=30 kdump.device=LABEL=dumps", err, sizeof(err)) == 0 &&
+	   c.timeout == 30 && c.device_set, "all good: all applied");
 	save_stamp(0, stamp, sizeof(stamp));
 	ok(!strcmp(stamp, "197001010000"), "stamp of the epoch is 197001010000 (%s)", stamp);
 	save_stamp(1795785600 - 35700, stamp, sizeof(stamp));
@@ -140,6 +270,9 @@ int main(void)
 		ok(store_prune(mix, 10, 6) == 0 && store_prune(mix, 10, 1) == 5 &&
 		   !strcmp(mix[5], "202611270325-1"), "keep=6 of 6 deletes none; keep=1 keeps only the newest");
 	}
+	test_durable();
+	test_capture_kernel();
+	test_watchdog();
 	tap_plan(tap_n);
 	return tap_done();
 }

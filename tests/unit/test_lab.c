@@ -205,6 +205,108 @@ static void test_spec(void)
 	ok(parse(&s, "panic --frob") < 0 && parse(&s, "panic --smp") < 0, "unknown or incomplete options");
 	ok(parse(&s, "panic --help") == 1, "--help");
 	ok(parse(&s, "panic --board nope") < 0, "boards: an unknown board is refused");
+	ok(parse(&s, "panic") == 0 && !s.fault && s.save_timeout_s == 0 && !s.crashkernel[0],
+	   "no fault, the board's kdump.timeout and crashkernel by default");
+}
+
+/* --fault, --crashkernel, --save-timeout: validated in spec.c, one number for the save. */
+static void test_capture_spec(void)
+{
+	char buf[512];
+	struct spec s;
+
+	ok(parse(&s, "null-deref --fault disk-full") == 0 && !strcmp(s.fault->name, "disk-full") &&
+	   !strcmp(spec_expected(&s), "partial"), "--fault disk-full: a fatal case expects partial");
+	ok(parse(&s, "null-deref --fault no-disk") == 0 && !strcmp(spec_expected(&s), "capture-failed") &&
+	   s.save_timeout_s == 20, "--fault no-disk: capture-failed, its own kdump.timeout");
+	ok(parse(&s, "lock-unlock --fault disk-full") == 0 && !strcmp(spec_expected(&s), "survived"),
+	   "a fault does not change a case that survives");
+	ok(parse(&s, "panic --fault full-disk") < 0 && parse(&s, "panic --fault") < 0,
+	   "an unknown or missing fault is refused");
+	ok(parse(&s, "panic --fault slow-disk") == 0 && s.save_timeout_s == 20 &&
+	   save_deadline_s(&s) == 20 + SAVE_GRACE_S && !capture_cmdline(s.board, NULL, s.save_timeout_s,
+	   NULL, buf, sizeof(buf)) && strstr(buf, " kdump.timeout=20"),
+	   "slow-disk: kdump.timeout=20 on the capture line, the host's save deadline 20 + %d s",
+	   SAVE_GRACE_S);
+	ok(parse(&s, "panic") == 0 && save_deadline_s(&s) == 60 + SAVE_GRACE_S,
+	   "the host's save deadline derives from the board's kdump.timeout (60 + %d)", SAVE_GRACE_S);
+	ok(parse(&s, "panic --save-timeout 7") == 0 && s.save_timeout_s == 7 &&
+	   parse(&s, "panic --save-timeout 3") < 0 && parse(&s, "panic --save-timeout x") < 0,
+	   "--save-timeout: 4 s or more");
+	ok(parse(&s, "panic --crashkernel 24M") == 0 && !strcmp(s.crashkernel, "24M") &&
+	   !kernel_cmdline(s.board, &s, buf, sizeof(buf)) && strstr(buf, "crashkernel=24M "),
+	   "--crashkernel 24M reaches the kernel command line");
+	ok(parse(&s, "panic --crashkernel 24") < 0 && parse(&s, "panic --crashkernel 4M") < 0 &&
+	   parse(&s, "panic --crashkernel 2048M") < 0 && parse(&s, "panic --crashkernel M") < 0 &&
+	   parse(&s, "panic --crashkernel -1M") < 0, "--crashkernel: 8M to 1024M, in MiB");
+}
+
+/* A partial dump, a save's watchdog: the classifier's new rules. */
+static void test_partial(void)
+{
+	static const char up[] = "dumpable: armed\ndumpable: trigger case 1\n"
+		"kdump-save: [  0.80] capture kernel up: saving /proc/vmcore\n";
+	char console[1024];
+	struct harvest h = { 0 };
+	struct events e;
+	struct verdict v;
+	struct spec s;
+
+	if (parse(&s, "null-deref --fault disk-full")) {
+		ok(0, "spec for the partial tests");
+		return;
+	}
+	ok(line_event("kdump-save: [  2.10] PARTIAL: makedumpfile failed; kept 1 bytes as "
+		      "dump-incomplete.1", NULL) == EV_SAVE_PARTIAL, "PARTIAL is its own event");
+	ok(line_event("kdump-save: [  0.30] saved dmesg as dmesg.1", NULL) == EV_NONE,
+	   "the dmesg saved is not the dump saved");
+	ok(line_event("kdump-save: [ 20.00] watchdog: the save outlasted kdump.timeout=20 s: "
+		      "powering off now", NULL) == EV_WATCHDOG, "the save's watchdog firing");
+	snprintf(console, sizeof(console), "%s%s", up,
+		 "kdump-save: [  2.10] PARTIAL: makedumpfile failed, exit 1; kept 3 bytes\n");
+	feed(&e, console, false);
+	strcpy(h.partial, "crash/1/dump-incomplete.1");
+	strcpy(h.dmesg, "crash/1/dmesg.1");
+	classify(&s, &e, &h, NULL, &v);
+	ok(!strcmp(v.outcome, "partial") && v.match, "disk full, partial kept and home: partial, "
+	   "as the fault expects (%s)", v.why);
+	h.partial[0] = '\0';
+	classify(&s, &e, &h, NULL, &v);
+	ok(!strcmp(v.outcome, "capture-failed") && strstr(v.why, "none came home"),
+	   "PARTIAL said but nothing came home: capture-failed (%s)", v.why);
+	snprintf(console, sizeof(console), "%s%s", up, "kdump-save: [ 20.00] watchdog: the save "
+		 "outlasted kdump.timeout=20 s: powering off now\n");
+	feed(&e, console, false);
+	parse(&s, "null-deref --fault slow-disk");
+	classify(&s, &e, &h, NULL, &v);
+	ok(!strcmp(v.outcome, "capture-failed") && v.match && e.watchdog >= 0,
+	   "slow disk, the watchdog fired: capture-failed, as expected, never hung");
+	strcpy(h.dump, "crash/1/dump.1");
+	h.format = "kdump-compressed";
+	strcpy(h.partial, "crash/0/dump-incomplete.0");
+	classify(&s, &e, &h, NULL, &v);
+	ok(!strcmp(v.outcome, "dump") && !v.match, "a whole dump is a dump, not partial: a fault "
+	   "that did not bite is a mismatch");
+}
+
+/* Nowhere to save: the dmesg kdump-save printed on the console comes home. */
+static void test_console_dmesg(void)
+{
+	char *d;
+
+	d = console_dmesg("kdump-save: [  0.1] FAILED: cannot mount\r\nkdump-save: [ 10.40] nowhere "
+			  "to save it: the crashed kernel's log follows on the console (30 bytes)\r\n"
+			  "[ 1.0] Kernel panic - not syncing\n[ 1.1] CPU: 0\n"
+			  "kdump-save: [ 10.50] end of the crashed kernel's log\nkdump-save: [ 10.5] powering off\n");
+	ok(d && !strcmp(d, "[ 1.0] Kernel panic - not syncing\n[ 1.1] CPU: 0\n"),
+	   "the crashed kernel's log between kdump-save's markers: '%s'", d ? d : "(none)");
+	free(d);
+	d = console_dmesg("kdump-save: [ 10.40] nowhere to save it: the crashed kernel's log follows "
+			  "on the console (9 bytes)\n[ 1.0] cut");
+	ok(d && !strcmp(d, "[ 1.0] cut"), "cut short (the machine went away): what there is");
+	free(d);
+	ok(console_dmesg("kdump-save: [ 1.0] saved /x\n") == NULL && console_dmesg(NULL) == NULL,
+	   "none: NULL");
 }
 
 /* The Raspberry Pi 4 (raspi4b): what the machine fixes is refused otherwise. */
@@ -316,13 +418,14 @@ static void test_cmdlines(void)
 {
 	char buf[512];
 
-	ok(!capture_cmdline(board_lookup("virt"), NULL, buf, sizeof(buf)) &&
+	ok(!capture_cmdline(board_lookup("virt"), NULL, 0, NULL, buf, sizeof(buf)) &&
 	   !strcmp(buf, "console=ttyAMA0 reset_devices nr_cpus=1 cma=0 panic=5 rdinit=/init "
-		   "kdump.device=LABEL=dumps kdump.after=poweroff"), "virt capture command line");
-	ok(!capture_cmdline(board_lookup("rpi4"), "bootfs", buf, sizeof(buf)) &&
+		   "rootfstype=ramfs kdump.device=LABEL=dumps kdump.after=poweroff kdump.timeout=60"),
+	   "virt capture command line, with the board's kdump.timeout: %s", buf);
+	ok(!capture_cmdline(board_lookup("rpi4"), "bootfs", 0, NULL, buf, sizeof(buf)) &&
 	   !strcmp(buf, "console=ttyS1,115200 reset_devices nr_cpus=1 cma=0 panic=10 rdinit=/init "
-		   "kdump.device=LABEL=bootfs kdump.fstype=vfat kdump.dir=/var/crash kdump.after=reboot "
-		   "kdump.keep=3"),
+		   "rootfstype=ramfs kdump.device=LABEL=bootfs kdump.fstype=vfat kdump.dir=/var/crash kdump.after=reboot "
+		   "kdump.keep=3 kdump.timeout=180"),
 	   "rpi4 capture command line");
 	ok(!kernel_cmdline(board_lookup("rpi4"), NULL, buf, sizeof(buf)) &&
 	   !strcmp(buf, "console=ttyS1,115200 crashkernel=64M panic=10 rdinit=/init "
@@ -342,6 +445,9 @@ int main(void)
 	test_how();
 	test_cmdlines();
 	test_exec();
+	test_capture_spec();
+	test_partial();
+	test_console_dmesg();
 	for (i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++)
 		test_fixture(&fixtures[i]);
 	tap_plan(tap_n);

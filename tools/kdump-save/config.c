@@ -71,8 +71,10 @@ int save_config_set(struct save_config *c, const char *kv, char *err, size_t err
 	key[n] = '\0';
 	v = eq + 1;
 
-	if (!strcmp(key, "device"))
+	if (!strcmp(key, "device")) {
+		c->device_set = true;
 		return set_str(c->device, sizeof(c->device), key, v, err, errlen);
+	}
 	if (!strcmp(key, "fstype"))
 		return set_str(c->fstype, sizeof(c->fstype), key, v, err, errlen);
 	if (!strcmp(key, "dir")) {
@@ -105,8 +107,13 @@ int save_config_set(struct save_config *c, const char *kv, char *err, size_t err
 		    key);
 }
 
+/*
+ * All or nothing: the words are applied to a copy, and the copy replaces
+ * @c only when every kdump.* word was good. A bad word leaves @c as it was.
+ */
 int save_config_cmdline(struct save_config *c, const char *cmdline, char *err, size_t errlen)
 {
+	struct save_config t = *c;
 	const char *p = cmdline;
 	char word[256];
 
@@ -123,11 +130,12 @@ int save_config_cmdline(struct save_config *c, const char *cmdline, char *err, s
 				return fail(err, errlen, "kernel parameter too long: %.40s...", p);
 			memcpy(word, p + 6, n - 6);
 			word[n - 6] = '\0';
-			if (save_config_set(c, word, err, errlen))
+			if (save_config_set(&t, word, err, errlen))
 				return -1;
 		}
 		p += n;
 	}
+	*c = t;
 	return 0;
 }
 

@@ -17,6 +17,7 @@ struct save_config {
 	int level;		/* makedumpfile -d */
 	int timeout;		/* seconds for the whole save; then give up and reboot */
 	int keep;		/* keep the N newest dumps, delete older ones; 0: all */
+	bool device_set;	/* device was given (not the default) */
 	enum after after;
 };
 
@@ -26,7 +27,11 @@ void save_config_defaults(struct save_config *c);
  * kdump.key=value, or from --key=value). Returns 0, or -1 with a message.
  */
 int save_config_set(struct save_config *c, const char *kv, char *err, size_t errlen);
-/* Applies every kdump.* word of a kernel command line; unknown keys are errors. */
+/*
+ * Applies every kdump.* word of a kernel command line, all or nothing: on
+ * any bad word (unknown key, bad value) none is applied, @c is unchanged and
+ * @err names the word. Returns 0 or -1.
+ */
 int save_config_cmdline(struct save_config *c, const char *cmdline, char *err, size_t errlen);
 
 /* "YYYYMMDDHHMM" for t in UTC, as Debian's kdump-tools names its directories. */

@@ -4,21 +4,33 @@
  * memory (/proc/vmcore) with makedumpfile, plus its kernel log, in Debian's
  * kdump-tools layout:
  *
- *   <dir>/<YYYYMMDDHHMM>/dump.<YYYYMMDDHHMM>    kdump-compressed, -d 31 -c
- *   <dir>/<YYYYMMDDHHMM>/dmesg.<YYYYMMDDHHMM>   makedumpfile --dump-dmesg
+ *   <dir>/<stamp>/dump.<stamp>             kdump-compressed, -d 31 -c
+ *   <dir>/<stamp>/dmesg.<stamp>            makedumpfile --dump-dmesg
+ *   <dir>/<stamp>/kdump-save.log.<stamp>   what kdump-save said (Fedora's kexec-dmesg.log)
+ *   <dir>/<stamp>/dump-incomplete.<stamp>  instead of dump.<stamp> when makedumpfile
+ *                                          failed or was killed: kept, and called PARTIAL
  *
- * A taken stamp gets -N (<stamp>-N/dump.<stamp>-N); on a board without a
- * real-time clock every stamp is 197001010000 and N counts up (store.c).
- * With kdump.keep=N only the N newest dumps stay (Debian's KDUMP_NUM_DUMPS).
+ * <stamp> is YYYYMMDDHHMM; a taken stamp gets -N (store.c). With kdump.keep=N
+ * only the N newest dumps stay (Debian's KDUMP_NUM_DUMPS).
  *
- * Then it reboots (or powers off). It is meant to be /init of the capture
- * initramfs; as PID 1 it reads its settings from kdump.* kernel parameters.
- * Whatever fails, it says so on the console and still reboots: it never hangs.
+ * A file is called saved only after fsync() of the file, the rename to its
+ * final name and fsync() of the directory all succeeded (durable.c).
+ *
+ * Never hangs: kdump.timeout=T (seconds) bounds the whole save. makedumpfile
+ * is killed at 3/4 T (what it wrote is kept); at T a watchdog child reboots
+ * (or powers off) whatever the saving process is stuck in, and
+ * /dev/watchdog, where there is one, resets a kernel too stuck to reboot.
+ *
+ * Only as PID 1 of a capture kernel (/proc/vmcore, elfcorehdr= on the
+ * command line) does it read kdump.* parameters (all or nothing), mount the
+ * default device, start the watchdog and reboot. Run by hand it never
+ * reboots and needs --device.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,15 +44,22 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "durable.h"
 #include "label.h"
 #include "store.h"
+#include "watchdog.h"
 #include "../common/kdumpfmt.h"
 
 #define MNT "/mnt/dump"
 
 static struct timespec t0;
 static struct save_config cfg;
-static time_t deadline;
+/* makedumpfile is killed at the soft deadline; the watchdog fires at t0 + timeout. */
+static struct timespec soft_deadline;
+static bool in_capture;		/* PID 1 of a capture kernel: may mount, reboot */
+static char *logbuf;		/* everything said, for kdump-save.log.<stamp> */
+static size_t loglen;
+static FILE *logf;
 
 static double elapsed(void)
 {
@@ -53,13 +72,28 @@ static double elapsed(void)
 static void say(const char *fmt, ...)
 {
 	va_list ap;
+	char line[1024];
 
-	printf("kdump-save: [%6.2f] ", elapsed());
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	putchar('\n');
+	printf("kdump-save: [%6.2f] %s\n", elapsed(), line);
 	fflush(stdout);
+	if (logf) {
+		fprintf(logf, "[%6.2f] %s\n", elapsed(), line);
+		fflush(logf);
+	}
+}
+
+/* The soft deadline: three quarters of kdump.timeout, the rest to keep what was written. */
+static int soft_secs(void)
+{
+	return cfg.timeout - cfg.timeout / 4;
+}
+
+static int fsync_checked(int fd)
+{
+	return fsync(fd);
 }
 
 static void usage(FILE *out)
@@ -80,21 +114,57 @@ static void usage(FILE *out)
 	      "  dir           directory on it (/var/crash)\n"
 	      "  level         makedumpfile dump level, 0-31 (31)\n"
 	      "  keep          keep only the N newest dumps in DIR; 0: all (0)\n"
-	      "  timeout       seconds for the whole save, then give up (600)\n"
+	      "  timeout       seconds for the whole save: makedumpfile is killed at 3/4\n"
+	      "                of it, the watchdog reboots at all of it (600)\n"
 	      "  after         reboot, poweroff or none (reboot)\n"
 	      "  vmcore        what to save (/proc/vmcore)\n"
 	      "  makedumpfile  the program (/usr/bin/makedumpfile)\n"
 	      "\n"
-	      "exit status (when not PID 1 and after=none): 0 saved, 1 failed, 2 usage\n",
+	      "Run by hand (not PID 1 of a capture kernel) it never reboots and\n"
+	      "needs --device. exit status: 0 saved, 1 partial or failed, 2 usage\n",
 	      out);
 }
 
-/* Runs argv, waiting at most until the deadline. Returns its exit status or -1. */
-static int run(char *const argv[])
+/* Whether the soft deadline (the save's, for makedumpfile) has passed. */
+static bool past(const struct timespec *d)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec > d->tv_sec || (t.tv_sec == d->tv_sec && t.tv_nsec >= d->tv_nsec);
+}
+
+/*
+ * Waits for pid, at most @secs; true when it was reaped. A child stuck in
+ * uninterruptible sleep does not die of SIGKILL: we do not wait for ever,
+ * the watchdog is there for what cannot be ended.
+ */
+static bool reap(pid_t pid, int *status, int secs)
+{
+	int i;
+
+	for (i = 0; i < secs * 20; i++) {
+		pid_t r = waitpid(pid, status, WNOHANG);
+
+		if (r == pid)
+			return true;
+		if (r < 0 && errno != EINTR)
+			return false;
+		usleep(50000);
+	}
+	return false;
+}
+
+/*
+ * Runs argv until it ends or the soft deadline passes (then it is killed).
+ * Returns its exit status, or -1 (*killed set when the deadline killed it).
+ */
+static int run(char *const argv[], bool *killed)
 {
 	int status;
 	pid_t pid;
 
+	*killed = false;
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
@@ -106,23 +176,18 @@ static int run(char *const argv[])
 		fprintf(stderr, "kdump-save: cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
-	for (;;) {
-		pid_t r = waitpid(pid, &status, WNOHANG);
-
-		if (r == pid)
-			break;
-		if (r < 0 && errno != EINTR) {
-			say("waitpid: %s", strerror(errno));
+	while (!reap(pid, &status, 1)) {
+		if (!past(&soft_deadline))
+			continue;
+		say("%s still running at the save's deadline (%d s of kdump.timeout=%d): killing it",
+		    argv[0], soft_secs(), cfg.timeout);
+		*killed = true;
+		kill(pid, SIGKILL);
+		if (!reap(pid, &status, 5)) {
+			say("%s does not die (uninterruptible sleep?): leaving it", argv[0]);
 			return -1;
 		}
-		if (time(NULL) > deadline) {
-			say("%s still running after the %d s timeout: killing it", argv[0],
-			    cfg.timeout);
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			return -1;
-		}
-		usleep(50000);
+		break;
 	}
 	if (WIFSIGNALED(status)) {
 		say("%s killed by signal %d", argv[0], WTERMSIG(status));
@@ -173,7 +238,11 @@ static int mount_target(char *root, size_t len)
 	}
 	mkdir("/mnt", 0755);
 	mkdir(MNT, 0700);
-	if (mount(dev, MNT, cfg.fstype, 0, NULL)) {
+	/*
+	 * noinit_itable: no ext4lazyinit thread zeroing inode tables behind
+	 * our back, taking the disk's bandwidth from the save.
+	 */
+	if (mount(dev, MNT, cfg.fstype, 0, strcmp(cfg.fstype, "ext4") ? NULL : "noinit_itable")) {
 		say("FAILED: cannot mount %s (%s) on %s: %s", dev, cfg.fstype, MNT,
 		    strerror(errno));
 		return -1;
@@ -284,22 +353,29 @@ static void prune(const char *top)
 	free_names(names, count);
 }
 
-static int save(void)
+/* fsync of a directory by name (a new entry in it reaches the disk). */
+static int fsync_parent(const char *path)
 {
-	char root[160], top[320], dir[400], stamp[32], dump[480], tmp[480], dmesg[480];
-	char level[8], err[256], **names;
-	struct kdump_info info;
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc;
+
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/* The dump directory: mounted, <top>/<stamp> made; its fd, or -1. */
+static int make_dump_dir(char *top, size_t tlen, char *stamp, size_t slen)
+{
+	char root[160], dir[400], **names;
 	struct statvfs sv;
 	size_t count;
-	int rc;
+	int rc, fd;
 
-	if (access(cfg.vmcore, R_OK)) {
-		say("FAILED: %s: %s (is this the capture kernel?)", cfg.vmcore, strerror(errno));
-		return -1;
-	}
 	if (mount_target(root, sizeof(root)))
 		return -1;
-	snprintf(top, sizeof(top), "%s%s", root, cfg.dir);
+	snprintf(top, tlen, "%s%s", root, cfg.dir);
 	if (mkdirs(top)) {
 		say("FAILED: cannot create %s: %s", top, strerror(errno));
 		return -1;
@@ -308,7 +384,7 @@ static int save(void)
 		say("FAILED: cannot read %s: %s", top, strerror(errno));
 		return -1;
 	}
-	rc = store_new_name(time(NULL), names, count, stamp, sizeof(stamp));
+	rc = store_new_name(time(NULL), names, count, stamp, slen);
 	free_names(names, count);
 	if (rc) {
 		say("FAILED: no name for the dump in %s", top);
@@ -319,114 +395,287 @@ static int save(void)
 		say("FAILED: cannot create %s: %s", dir, strerror(errno));
 		return -1;
 	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) || fsync_parent(top)) {
+		say("FAILED: cannot open or sync %s: %s", dir, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
 	if (!statvfs(dir, &sv))
-		say("%s: %llu MiB free", dir,
-		    (unsigned long long)sv.f_bavail * sv.f_frsize >> 20);
+		say("%s: %llu MiB free", dir, (unsigned long long)sv.f_bavail * sv.f_frsize >> 20);
+	return fd;
+}
 
-	snprintf(dump, sizeof(dump), "%s/dump.%s", dir, stamp);
-	snprintf(tmp, sizeof(tmp), "%s/dump-incomplete", dir);
-	snprintf(dmesg, sizeof(dmesg), "%s/dmesg.%s", dir, stamp);
-	snprintf(level, sizeof(level), "%d", cfg.level);
+/* dmesg.<stamp>: written as .dmesg-incomplete, then committed. */
+static void save_dmesg(int dirfd, const char *dir, const char *stamp)
+{
+	char tmp[480], final[64], err[300];
+	bool killed;
+	int rc;
 
+	snprintf(tmp, sizeof(tmp), "%s/.dmesg-incomplete", dir);
+	snprintf(final, sizeof(final), "dmesg.%s", stamp);
 	say("saving dmesg: makedumpfile --dump-dmesg %s", cfg.vmcore);
 	{
-		char *argv[] = { cfg.makedumpfile, "--dump-dmesg", cfg.vmcore, dmesg, NULL };
+		char *argv[] = { cfg.makedumpfile, "--dump-dmesg", cfg.vmcore, tmp, NULL };
 
-		rc = run(argv);
-		if (rc)
-			say("WARNING: makedumpfile --dump-dmesg failed (exit %d); going on", rc);
-		else
-			chmod(dmesg, 0600);
+		rc = run(argv, &killed);
 	}
+	if (rc) {
+		say("WARNING: makedumpfile --dump-dmesg failed (exit %d); going on", rc);
+		unlink(tmp);
+		return;
+	}
+	fchmodat(dirfd, ".dmesg-incomplete", 0600, 0);
+	if (durable_commit(dirfd, ".dmesg-incomplete", final, fsync_checked, err, sizeof(err)))
+		say("WARNING: dmesg not saved: %s", err);
+	else
+		say("saved dmesg as %s", final);
+}
 
+/*
+ * What makedumpfile left when it failed or was killed: kept as
+ * dump-incomplete.<stamp> (as Fedora's vmcore-incomplete), never deleted.
+ * Returns 1 (partial kept) or -1 (nothing worth keeping).
+ */
+static int keep_partial(int dirfd, const char *stamp, const char *cause)
+{
+	char final[64], err[300];
+	struct stat st;
+
+	snprintf(final, sizeof(final), "dump-incomplete.%s", stamp);
+	if (fstatat(dirfd, "dump-incomplete", &st, 0) || st.st_size == 0) {
+		unlinkat(dirfd, "dump-incomplete", 0);
+		say("FAILED: %s; nothing was written", cause);
+		return -1;
+	}
+	fchmodat(dirfd, "dump-incomplete", 0600, 0);
+	if (durable_commit(dirfd, "dump-incomplete", final, fsync_checked, err, sizeof(err))) {
+		say("FAILED: %s; the partial dump could not be kept: %s", cause, err);
+		return -1;
+	}
+	say("PARTIAL: %s; kept %lld bytes as %s (readable, flagged incomplete)", cause,
+	    (long long)st.st_size, final);
+	return 1;
+}
+
+/* dump.<stamp>: makedumpfile, fsync, check, rename, fsync the directory. */
+static int save_dump(int dirfd, const char *dir, const char *stamp)
+{
+	char tmp[480], level[8], final[64], err[300], cause[400];
+	struct kdump_info info;
+	bool killed;
+	int rc;
+
+	snprintf(tmp, sizeof(tmp), "%s/dump-incomplete", dir);
+	snprintf(final, sizeof(final), "dump.%s", stamp);
+	snprintf(level, sizeof(level), "%d", cfg.level);
 	say("saving dump: makedumpfile -c -d %d %s", cfg.level, cfg.vmcore);
 	{
 		/*
 		 * --message-level 6: its messages and errors, not its progress
-		 * indicator (a line redrawn with \r every second or so, about
-		 * 2.5 KB per dump): on a serial console that is most of the
-		 * output, and where the console drains slowly (QEMU raspi4b's
-		 * mini UART, docs/raspberry-pi-4.md) a full tty buffer would
-		 * block makedumpfile's writes.
+		 * indicator (a line redrawn with \r every second or so): where
+		 * the console drains slowly (QEMU raspi4b's mini UART) a full
+		 * tty buffer would block makedumpfile's writes.
 		 */
 		char *argv[] = { cfg.makedumpfile, "--message-level", "6", "-c", "-d", level,
 				 cfg.vmcore, tmp, NULL };
 
-		rc = run(argv);
+		rc = run(argv, &killed);
 	}
 	if (rc) {
-		say("FAILED: makedumpfile exit %d (disk full? see its messages above)", rc);
-		unlink(tmp);
-		return -1;
+		snprintf(cause, sizeof(cause), "makedumpfile %s", killed ?
+			 "killed at the save's deadline" : rc < 0 ? "died" :
+			 "failed (disk full? see its messages above)");
+		if (rc > 0)
+			snprintf(cause + strlen(cause), sizeof(cause) - strlen(cause), ", exit %d", rc);
+		return keep_partial(dirfd, stamp, cause);
 	}
-	sync();
+	fchmodat(dirfd, "dump-incomplete", 0600, 0);
+	if (durable_commit(dirfd, "dump-incomplete", "dump-incomplete", fsync_checked, err,
+			   sizeof(err)))
+		return keep_partial(dirfd, stamp, err);
 	if (kdump_check_path(tmp, &info, err, sizeof(err))) {
-		say("FAILED: makedumpfile said it succeeded but the dump is not whole: %s", err);
+		snprintf(cause, sizeof(cause), "makedumpfile said it succeeded but the dump is not whole: %.80s", err);
+		return keep_partial(dirfd, stamp, cause);
+	}
+	if (durable_commit(dirfd, "dump-incomplete", final, fsync_checked, err, sizeof(err))) {
+		say("FAILED: %s", err);
 		return -1;
 	}
-	chmod(tmp, 0600);
-	if (rename(tmp, dump)) {
-		say("FAILED: rename %s: %s", tmp, strerror(errno));
-		return -1;
-	}
-	sync();
-	say("saved %s (%llu bytes, %llu pages, kernel %s)", dump,
+	say("saved %s/%s (%llu bytes, %llu pages, kernel %s)", dir, final,
 	    (unsigned long long)info.file_size, (unsigned long long)info.pages, info.release);
-	prune(top);
 	return 0;
 }
 
-static void finish(int ok)
+/* kdump-save.log.<stamp>: everything said, next to the dump. */
+static void save_log(int dirfd, const char *stamp)
 {
-	int pid1 = getpid() == 1;
+	char final[64], err[300];
 
-	sync();
-	if (pid1 && strcmp(cfg.device, "none"))
-		umount(MNT);
-	if (cfg.after == AFTER_NONE) {
-		say("done (%s)", ok ? "saved" : "FAILED");
-		if (!pid1)
-			exit(ok ? 0 : 1);
-		for (;;)
-			pause();
+	snprintf(final, sizeof(final), "kdump-save.log.%s", stamp);
+	say("writing %s", final);
+	fflush(logf);
+	if (durable_write(dirfd, final, logbuf, loglen, fsync_checked, err, sizeof(err)))
+		say("WARNING: %s not written: %s", final, err);
+}
+
+/*
+ * Nowhere to save (no disk, read-only, wrong file system): the crashed
+ * kernel's log, its last 64 KiB, on the console between two marker lines,
+ * so that whoever reads the console (the lab's host) still has it.
+ */
+#define CONSOLE_DMESG_MAX 65536
+static void dmesg_to_console(void)
+{
+	char *argv[] = { cfg.makedumpfile, "--dump-dmesg", cfg.vmcore, "/tmp/dmesg", NULL };
+	static char buf[CONSOLE_DMESG_MAX];
+	struct stat st;
+	bool killed;
+	ssize_t n;
+	int fd;
+
+	mkdir("/tmp", 01777);
+	if (run(argv, &killed) || (fd = open("/tmp/dmesg", O_RDONLY | O_CLOEXEC)) < 0) {
+		say("the crashed kernel's log could not be read either");
+		return;
 	}
-	say("%s", cfg.after == AFTER_POWEROFF ? "powering off" : "rebooting");
-	sync();
-	reboot(cfg.after == AFTER_POWEROFF ? RB_POWER_OFF : RB_AUTOBOOT);
-	say("reboot: %s", strerror(errno));
-	if (!pid1)
-		exit(1);
+	if (!fstat(fd, &st) && st.st_size > CONSOLE_DMESG_MAX)
+		lseek(fd, st.st_size - CONSOLE_DMESG_MAX, SEEK_SET);
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	unlink("/tmp/dmesg");
+	if (n < 0)
+		n = 0;
+	say("nowhere to save it: the crashed kernel's log follows on the console (%zd bytes)", n);
+	fwrite(buf, 1, (size_t)n, stdout);
+	if (n && buf[n - 1] != '\n')
+		putchar('\n');
+	say("end of the crashed kernel's log");
+}
+
+/* 0 saved, 1 partial, -1 failed. */
+static int save(void)
+{
+	char top[320], dir[400], stamp[32];
+	int dirfd, rc;
+
+	if (access(cfg.vmcore, R_OK)) {
+		say("FAILED: %s: %s (is this the capture kernel?)", cfg.vmcore, strerror(errno));
+		return -1;
+	}
+	if (!in_capture && !cfg.device_set) {
+		say("FAILED: not in a capture kernel: not mounting the default %s; "
+		    "give --device=DEV (or --device=none)", cfg.device);
+		return -1;
+	}
+	dirfd = make_dump_dir(top, sizeof(top), stamp, sizeof(stamp));
+	if (dirfd < 0) {
+		dmesg_to_console();
+		return -1;
+	}
+	snprintf(dir, sizeof(dir), "%s/%s", top, stamp);
+	save_dmesg(dirfd, dir, stamp);
+	rc = save_dump(dirfd, dir, stamp);
+	if (rc == 0)
+		prune(top);
+	save_log(dirfd, stamp);
+	close(dirfd);
+	return rc;
+}
+
+static void do_reboot(void)
+{
+	int howto = cfg.after == AFTER_POWEROFF ? RB_POWER_OFF : RB_AUTOBOOT;
+	int fd;
+
+	say("watchdog: the save outlasted kdump.timeout=%d s: %s now", cfg.timeout,
+	    howto == RB_POWER_OFF ? "powering off" : "rebooting");
+	reboot(howto);
+	sleep(5);
+	/* Emergency restart: no device shutdown, no sync. */
+	fd = open("/proc/sysrq-trigger", O_WRONLY);
+	if (fd >= 0 && write(fd, "b", 1) < 0)
+		say("watchdog: sysrq: %s", strerror(errno));
 	for (;;)
 		pause();
 }
 
-int main(int argc, char **argv)
+static void finish(int rc)
+{
+	const char *what = rc == 0 ? "saved" : rc > 0 ? "PARTIAL" : "FAILED";
+
+	if (in_capture && strcmp(cfg.device, "none")) {
+		sync();
+		umount(MNT);
+	}
+	if (cfg.after == AFTER_NONE) {
+		say("done (%s)", what);
+		if (!in_capture)
+			exit(rc == 0 ? 0 : 1);
+		for (;;)
+			pause();
+	}
+	say("%s", cfg.after == AFTER_POWEROFF ? "powering off" : "rebooting");
+	reboot(cfg.after == AFTER_POWEROFF ? RB_POWER_OFF : RB_AUTOBOOT);
+	say("reboot: %s", strerror(errno));
+	for (;;)
+		pause();
+}
+
+/*
+ * The capture kernel's memory settings: little dirty page cache (so that a
+ * partial dump reaches a slow disk within the time left after makedumpfile
+ * is killed), and no watermark boost (which made small reservations run
+ * out of memory, docs/capture.md).
+ */
+static void tune_capture_kernel(void)
+{
+	static const char *const knobs[][2] = {
+		{ "/proc/sys/vm/dirty_bytes", "1048576" },
+		{ "/proc/sys/vm/dirty_background_bytes", "262144" },
+		{ "/proc/sys/vm/watermark_boost_factor", "0" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++) {
+		int fd = open(knobs[i][0], O_WRONLY | O_CLOEXEC);
+
+		if (fd < 0 || write(fd, knobs[i][1], strlen(knobs[i][1])) < 0)
+			say("WARNING: %s: %s", knobs[i][0], strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+}
+
+/* PID 1: /proc and friends, and the kernel command line into @cmdline. */
+static void read_cmdline(char *cmdline, size_t len)
 {
 	char err[256];
-	int i, ok;
+	FILE *f;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	save_config_defaults(&cfg);
-	umask(077);
-	if (getpid() == 1) {
-		char cmdline[4096] = "";
-		FILE *f;
+	mount_basics();
+	f = fopen("/proc/cmdline", "r");
+	if (f) {
+		size_t n = fread(cmdline, 1, len - 1, f);
 
-		mount_basics();
-		f = fopen("/proc/cmdline", "r");
-		if (f) {
-			size_t n = fread(cmdline, 1, sizeof(cmdline) - 1, f);
-
-			cmdline[n] = '\0';
-			fclose(f);
-		}
-		if (save_config_cmdline(&cfg, cmdline, err, sizeof(err)))
-			say("ignoring kernel parameters: %s", err);
+		cmdline[n] = '\0';
+		fclose(f);
 	}
+	if (save_config_cmdline(&cfg, cmdline, err, sizeof(err)))
+		say("ignoring ALL kdump.* parameters, none applied (defaults used): %s", err);
+}
+
+static int parse_args(int argc, char **argv)
+{
+	char err[256];
+	int i;
+
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			usage(stdout);
-			return 0;
+			exit(0);
 		}
 		if (strncmp(argv[i], "--", 2) || save_config_set(&cfg, argv[i] + 2, err, sizeof(err))) {
 			fprintf(stderr, "kdump-save: %s\n",
@@ -437,9 +686,46 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	deadline = time(NULL) + cfg.timeout;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	char cmdline[4096] = "", why[128];
+	struct timespec hard;
+	pid_t dog = -1;
+	int rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	save_config_defaults(&cfg);
+	umask(077);
+	logf = open_memstream(&logbuf, &loglen);
+	if (getpid() == 1)
+		read_cmdline(cmdline, sizeof(cmdline));
+	if (parse_args(argc, argv))
+		return 2;
+	in_capture = capture_kernel(getpid(), cmdline, !access("/proc/vmcore", F_OK),
+				    !access("/proc/device-tree/chosen/linux,elfcorehdr", F_OK) ||
+				    !access("/sys/firmware/devicetree/base/chosen/linux,elfcorehdr", F_OK),
+				    why, sizeof(why));
+	if (!in_capture && cfg.after != AFTER_NONE) {
+		say("not a capture kernel's PID 1 (%s): will not reboot or power off", why);
+		cfg.after = AFTER_NONE;
+	}
+	soft_deadline = hard = t0;
+	soft_deadline.tv_sec += soft_secs();
+	hard.tv_sec += cfg.timeout;
+	if (in_capture) {
+		tune_capture_kernel();
+		dog = watchdog_start(&hard, access("/dev/watchdog", F_OK) ? NULL : "/dev/watchdog",
+				     do_reboot);
+		say("watchdog: %s at %d s (kdump.timeout)%s", dog > 0 ? "reboots" : "could not start",
+		    cfg.timeout, access("/dev/watchdog", F_OK) ? "" : " (arming /dev/watchdog then)");
+	}
 	say("capture kernel up: saving %s to %s:%s", cfg.vmcore, cfg.device, cfg.dir);
-	ok = save() == 0;
-	finish(ok);
-	return ok ? 0 : 1;
+	rc = save();
+	if (!in_capture)
+		watchdog_stop(dog);
+	finish(rc);
+	return rc == 0 ? 0 : 1;
 }

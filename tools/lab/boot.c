@@ -32,21 +32,25 @@ static int virt_argv(const struct spec *s, const struct paths *p, const char *in
 		{ "-M", q->machine }, { "-cpu", s->board->qemu_cpu }, { "-smp", q->smp },
 		{ "-m", s->mem }, { "-display", "none" }, { "-no-reboot", NULL },
 		{ "-nic", "none" }, { "-monitor", "none" }, { "-kernel", q->image },
-		{ "-initrd", initrd }, { "-append", q->append }, { "-drive", q->drive },
-		{ "-device", "virtio-blk-device,drive=dump" },
+		{ "-initrd", initrd }, { "-append", q->append },
 		{ "-chardev", "stdio,id=con,signal=off" }, { "-serial", "chardev:con" },
 		{ "-qmp", q->qmp_arg },
+		/* the dump disk last: a fault may leave it out */
+		{ "-drive", q->drive }, { "-device", "virtio-blk-device,drive=dump" },
 	};
-	size_t i, n = 0;
+	size_t i, n = 0, count = sizeof(fmt) / sizeof(fmt[0]);
 
 	if (s->board->qemu_machine(s, q->machine, sizeof(q->machine)) ||
 	    kernel_cmdline(s->board, s, q->append, sizeof(q->append)))
 		return -1;
 	snprintf(q->smp, sizeof(q->smp), "%d", s->smp);
 	path_join(q->image, sizeof(q->image), p->kdir, "Image");
-	snprintf(q->drive, sizeof(q->drive), "if=none,file=%s/disk.img,format=raw,id=dump", p->run);
+	snprintf(q->drive, sizeof(q->drive), "if=none,file=%s/disk.img,format=raw,id=dump%s",
+		 p->run, s->fault ? s->fault->drive_opts : "");
+	if (s->fault && !s->fault->disk_size)
+		count -= 2;	/* no-disk */
 	argv[n++] = "qemu-system-aarch64";
-	for (i = 0; i < sizeof(fmt) / sizeof(fmt[0]) && n + 3 < max; i++) {
+	for (i = 0; i < count && n + 3 < max; i++) {
 		argv[n++] = fmt[i][0];
 		if (fmt[i][1])
 			argv[n++] = fmt[i][1];
@@ -60,12 +64,18 @@ static void virt_harvest(const struct spec *s, const struct paths *p, struct har
 {
 	char disk[LAB_PATH], cmd[LAB_PATH + 32], log[LAB_PATH], crash[LAB_PATH];
 	const char *argv[] = { "debugfs", "-R", cmd, disk, NULL };
+	/* A guest stopped mid-save leaves a journal: replay it, as a mount would. */
+	const char *replay[] = { "e2fsck", "-y", "-E", "journal_only", disk, NULL };
 
 	path_join(disk, sizeof(disk), p->run, "disk.img");
 	snprintf(cmd, sizeof(cmd), "rdump /var/crash %s", p->run);
-	path_join(log, sizeof(log), p->run, "debugfs.log");
 	path_join(crash, sizeof(crash), p->run, "crash");
 	memset(h, 0, sizeof(*h));
+	if (access(disk, F_OK))		/* --fault no-disk */
+		return;
+	path_join(log, sizeof(log), p->run, "e2fsck.log");
+	run_cmd(replay, log);
+	path_join(log, sizeof(log), p->run, "debugfs.log");
 	if (run_cmd(argv, log) == 0)
 		harvest_dir(crash, h);
 	if (!s->keep)

@@ -5,6 +5,8 @@
  * kernel log. Pure (no I/O), so every rule has a unit test on real logs.
  *
  *   dump            a whole dump came home
+ *   partial         the capture kernel came up and kept a partial dump
+ *                   (dump-incomplete.<stamp>: disk full, makedumpfile killed)
  *   capture-failed  the capture kernel came up, but no whole dump came home
  *   survived        the case returned 0 (or the --exec script ended) and
  *                   the guest went on
@@ -51,8 +53,15 @@ static const char *outcome(const struct spec *s, const struct events *e,
 	}
 	if (whole)
 		return "dump";
+	if (e->capture_up >= 0 && (h->partial[0] || e->save_partial)) {
+		WHY(v, "the capture kernel kept a partial dump%s; %.160s", h->partial[0] ? "" :
+		    " (said so, but none came home)", e->saved_line);
+		return h->partial[0] ? "partial" : "capture-failed";
+	}
 	if (e->capture_up >= 0) {
-		if (e->save_failed)
+		if (e->watchdog >= 0)
+			WHY(v, "the save outlasted its deadline: kdump-save's watchdog ended it");
+		else if (e->save_failed)
 			WHY(v, "the capture kernel came up; %.160s", e->saved_line);
 		else if (h->dump[0])
 			WHY(v, "the dump that came home is not whole: %.320s", h->check);

@@ -41,7 +41,11 @@ enum event line_event(const char *line, int *arg)
 		return EV_NONE;
 	if (strstr(p, "capture kernel up"))
 		return EV_CAPTURE_UP;
-	if (strstr(p, "saved "))
+	if (strstr(p, "PARTIAL: "))
+		return EV_SAVE_PARTIAL;
+	if (strstr(p, "watchdog: the save outlasted"))
+		return EV_WATCHDOG;
+	if (strstr(p, "] saved /") || strstr(p, "] saved dump"))
 		return EV_SAVED;
 	if (strstr(p, "FAILED"))
 		return EV_SAVE_FAILED;
@@ -52,7 +56,7 @@ void events_init(struct events *e)
 {
 	memset(e, 0, sizeof(*e));
 	e->armed = e->triggered = e->capture_up = e->saved = -1;
-	e->survived = e->end = e->button = -1;
+	e->survived = e->end = e->button = e->watchdog = -1;
 	e->guest_capture_up = e->guest_saved = -1;
 	e->returned = -1;
 }
@@ -93,12 +97,17 @@ enum event events_feed(struct events *e, const char *line, double t)
 			e->guest_capture_up = guest_time(line);
 		first(&e->capture_up, t);
 		break;
+	case EV_WATCHDOG:
+		first(&e->watchdog, t);
+		break;
 	case EV_SAVED:
 	case EV_SAVE_FAILED:
+	case EV_SAVE_PARTIAL:
 		if (e->saved >= 0)
 			break;
 		e->saved = t;
-		e->save_failed = ev == EV_SAVE_FAILED;
+		e->save_failed = ev != EV_SAVED;
+		e->save_partial = ev == EV_SAVE_PARTIAL;
 		e->guest_saved = guest_time(line);
 		snprintf(e->saved_line, sizeof(e->saved_line), "%s", strstr(line, "kdump-save: "));
 		for (char *c = e->saved_line; *c; c++)	/* text for JSON: printable ASCII */

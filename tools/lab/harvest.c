@@ -3,7 +3,8 @@
  * Harvest: the dump tree the capture kernel left on the dump disk, in the
  * kdump-tools layout (/var/crash/<stamp>/dump.<stamp>, dmesg.<stamp>; a
  * second dump in the same minute gets <stamp>-1, -2, ... -10), the newest
- * dump of it, and whether that dump is whole.
+ * dump of it, and whether that dump is whole; or the partial dump
+ * (dump-incomplete.<stamp>) kdump-save kept instead, and its log.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -87,11 +88,15 @@ void harvest_dir(const char *crash_dir, struct harvest *h)
 	memset(h, 0, sizeof(*h));
 	if (!newest_in(crash_dir, "", stamp_dir, sizeof(stamp_dir)))
 		return;
-	/* The dump and its dmesg from the same directory. */
-	if (!newest_in(stamp_dir, "dump.", h->dump, sizeof(h->dump)))
-		return;
+	/* The dump (or what was kept of it), its dmesg and the save's log, from one directory. */
 	if (!newest_in(stamp_dir, "dmesg.", h->dmesg, sizeof(h->dmesg)))
 		h->dmesg[0] = '\0';
+	if (!newest_in(stamp_dir, "kdump-save.log.", h->log, sizeof(h->log)))
+		h->log[0] = '\0';
+	if (!newest_in(stamp_dir, "dump-incomplete.", h->partial, sizeof(h->partial)))
+		h->partial[0] = '\0';
+	if (!newest_in(stamp_dir, "dump.", h->dump, sizeof(h->dump)))
+		return;
 	if (kdump_check_path(h->dump, &info, err, sizeof(err))) {
 		struct stat st;
 
@@ -107,4 +112,27 @@ void harvest_dir(const char *crash_dir, struct harvest *h)
 		 info.header_version, info.machine, info.release, info.dump_level,
 		 (unsigned long long)info.pages, info.block_size,
 		 (unsigned long long)info.file_size);
+}
+
+#define CONSOLE_DMESG_BEGIN "the crashed kernel's log follows on the console"
+#define CONSOLE_DMESG_END "kdump-save: ["
+
+char *console_dmesg(const char *console)
+{
+	const char *begin = console ? strstr(console, CONSOLE_DMESG_BEGIN) : NULL;
+	const char *end;
+	char *out;
+
+	if (!begin || !(begin = strchr(begin, '\n')))
+		return NULL;
+	begin++;
+	end = strstr(begin, CONSOLE_DMESG_END);
+	if (!end)	/* cut short: what there is */
+		end = begin + strlen(begin);
+	out = malloc((size_t)(end - begin) + 1);
+	if (!out)
+		return NULL;
+	memcpy(out, begin, (size_t)(end - begin));
+	out[end - begin] = '\0';
+	return out;
 }

@@ -38,6 +38,8 @@ struct board {
 	const char *capture_dir;	/* kdump.dir= (NULL: the default) */
 	const char *capture_after;	/* kdump.after= */
 	int keep;			/* kdump.keep=: dumps kept (0: all) */
+	int save_timeout_s;		/* kdump.timeout=: the save's one deadline */
+	const char *crashkernel;	/* crashkernel= of the main kernel */
 	const char *dump_label;		/* the dump file system's default label */
 	const char *qemu_cpu;		/* QEMU's -cpu */
 	/*
@@ -68,12 +70,39 @@ struct board {
 };
 
 const struct board *board_lookup(const char *name);
-/* The capture kernel's command line (kexec -p --append) for @b, dumps to @label. */
-int capture_cmdline(const struct board *b, const char *label, char *buf, size_t len);
+/*
+ * The capture kernel's command line (kexec -p --append) for @b, dumps to
+ * @label, the save bounded by kdump.timeout=@save_timeout_s (<= 0: the
+ * board's); @extra (NULL: none) is appended (a fault's kdump.* words).
+ */
+int capture_cmdline(const struct board *b, const char *label, int save_timeout_s,
+		    const char *extra, char *buf, size_t len);
+/*
+ * Seconds the host waits for the save once the capture kernel is up: the
+ * guest's own deadline (kdump.timeout, after which its watchdog reboots)
+ * plus time to reboot. One number, so a slow save is never called hung.
+ */
+#define SAVE_GRACE_S 30
+int save_deadline_s(const struct spec *s);
 /* The main kernel's command line; @s may be NULL (a board's default). */
 int kernel_cmdline(const struct board *b, const struct spec *s, char *buf, size_t len);
 
 enum onoff { OFF, ON };
+
+/* A capture fault the lab can inject (spec.c holds the table). */
+struct fault {
+	const char *name;
+	const char *expect;	/* outcome of a fatal case: partial, capture-failed */
+	const char *disk_size;	/* the dump disk's size; NULL: none attached */
+	const char *mkfs;	/* "ext4", "vfat", "none" (unformatted) */
+	const char *drive_opts;	/* extra QEMU -drive options, or "" */
+	int save_timeout_s;	/* kdump.timeout= for this fault; 0: the board's */
+	const char *what;
+};
+
+const struct fault *fault_lookup(const char *name);
+/* "disk-full, no-disk, ..." for messages. */
+const char *fault_names(void);
 
 struct spec {
 	const struct p4ni9_row *row;	/* the case */
@@ -89,6 +118,9 @@ struct spec {
 	const char *exec;		/* the script as given, or NULL */
 	bool keep;
 	int timeout_s;			/* per phase */
+	const struct fault *fault;	/* NULL: a healthy dump disk */
+	int save_timeout_s;		/* kdump.timeout= on the capture command line */
+	char crashkernel[16];		/* crashkernel= of the main kernel, "64M" */
 };
 
 /*
@@ -146,6 +178,8 @@ enum event {
 	EV_CAPTURE_UP,		/* kdump-save: .*capture kernel up */
 	EV_SAVED,		/* kdump-save: .*saved  */
 	EV_SAVE_FAILED,		/* kdump-save: .*FAILED */
+	EV_SAVE_PARTIAL,	/* kdump-save: .*PARTIAL: */
+	EV_WATCHDOG,		/* kdump-save: .*watchdog: the save outlasted */
 	EV_RETURNED,		/* dumpable: p4ni9 returned: exit status N */
 	EV_SURVIVED,		/* ^dumpable: (survived|exec end) */
 };
@@ -157,6 +191,8 @@ enum event line_event(const char *line, int *arg);
 struct events {
 	double armed, triggered, capture_up, saved, survived, end, button;
 	bool save_failed;
+	bool save_partial;		/* kdump-save kept a partial dump */
+	double watchdog;		/* the save's watchdog fired, or < 0 */
 	int returned;			/* p4ni9's exit status, -1 if never said */
 	bool exec_end;
 	double guest_capture_up, guest_saved;	/* kdump-save's own clock, < 0 if none */
@@ -175,6 +211,8 @@ const char *events_phase(const struct events *e);
 struct harvest {
 	char dump[LAB_PATH];	/* absolute, "" when none came home */
 	char dmesg[LAB_PATH];
+	char partial[LAB_PATH];	/* dump-incomplete.<stamp>, "" when none */
+	char log[LAB_PATH];	/* kdump-save.log.<stamp>, "" when none */
 	const char *format;	/* "kdump-compressed", "invalid", NULL */
 	unsigned long long bytes;
 	char check[320];	/* the dump check's one line */
@@ -187,11 +225,17 @@ int stamp_cmp(const char *a, const char *b);
  * "dump."), NULL if none has @prefix.
  */
 const char *newest_stamp(const char *const *names, size_t n, const char *prefix);
+/*
+ * The crashed kernel's log that kdump-save printed on the console when it
+ * had nowhere to save it (between its two marker lines), or NULL. Pure;
+ * the caller frees it.
+ */
+char *console_dmesg(const char *console);
 /* runs/<id>/crash/<stamp>/{dump,dmesg}.<stamp>: the newest dump and its check. */
 void harvest_dir(const char *crash_dir, struct harvest *h);
 
 struct verdict {
-	const char *outcome;	/* dump, survived, hung, capture-failed, error */
+	const char *outcome;	/* dump, partial, survived, hung, capture-failed, error */
 	const char *expected;
 	bool match;
 	char why[512];

@@ -56,7 +56,7 @@ static int cmd_cmdline(bool capture, int argc, char **argv)
 		fprintf(stderr, "lab: dump label '%s': letters, digits, - and _ only\n", label);
 		return 2;
 	}
-	if (capture ? capture_cmdline(b, label, buf, sizeof(buf)) :
+	if (capture ? capture_cmdline(b, label, 0, NULL, buf, sizeof(buf)) :
 		      kernel_cmdline(b, NULL, buf, sizeof(buf)))
 		return 2;
 	puts(buf);

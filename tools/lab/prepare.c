@@ -5,7 +5,8 @@
  * cpio archive, runs/<id>/run.cpio, that the kernel unpacks after the main
  * initramfs; QEMU gets the two concatenated in a temporary file under
  * build/ that is deleted after the run. The dump disk is an empty ext4
- * file system labelled as the capture kernel looks for it.
+ * file system labelled as the capture kernel looks for it, or what a
+ * capture fault (--fault) asks for.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -44,7 +45,7 @@ static char *run_conf(const struct spec *s)
 	size_t len = 0;
 	FILE *f = open_memstream(&conf, &len);
 
-	if (!f || capture_cmdline(s->board, NULL, capture, sizeof(capture)))
+	if (!f || capture_cmdline(s->board, NULL, s->save_timeout_s, NULL, capture, sizeof(capture)))
 		return NULL;
 	if (s->trigger_cpu >= 0)
 		snprintf(cpu, sizeof(cpu), "%d", s->trigger_cpu);
@@ -135,10 +136,39 @@ fail:
 	return -1;
 }
 
+/*
+ * runs/<id>/disk.img: 256 MiB of ext4 labelled as the capture kernel looks
+ * for it; a fault's disk instead (smaller, FAT, unformatted, or none).
+ */
+static int prepare_disk(const struct spec *s, const struct paths *p)
+{
+	const struct fault *f = s->fault;
+	const char *size = f ? f->disk_size : "256M", *fs = f ? f->mkfs : "ext4";
+	char disk[LAB_PATH];
+	const char *ext4[] = { "mkfs.ext4", "-q", "-F", "-E", "lazy_itable_init=0,lazy_journal_init=0",
+			       "-L", s->board->dump_label, disk, size, NULL };
+	const char *vfat[] = { "mkfs.vfat", "-C", "-n", s->board->dump_label, disk, "16384", NULL };
+	const char *raw[] = { "truncate", "-s", size, disk, NULL };
+
+	if (!size)
+		return 0;
+	path_join(disk, sizeof(disk), p->run, "disk.img");
+	if (!strcmp(fs, "ext4") && run_cmd(ext4, "/dev/null")) {
+		progress("mkfs.ext4 failed (e2fsprogs)");
+		return -1;
+	}
+	if (!strcmp(fs, "vfat") && run_cmd(vfat, "/dev/null")) {
+		progress("mkfs.vfat failed (dosfstools)");
+		return -1;
+	}
+	if (!strcmp(fs, "none") && run_cmd(raw, "/dev/null"))
+		return -1;
+	return 0;
+}
+
 int prepare(const struct spec *s, const struct paths *p, char *initrd, size_t len)
 {
-	char layer[LAB_PATH], base[LAB_PATH], tmpdir[LAB_PATH], disk[LAB_PATH];
-	const char *mkfs[] = { "mkfs.ext4", "-q", "-F", "-L", s->board->dump_label, disk, "256M", NULL };
+	char layer[LAB_PATH], base[LAB_PATH], tmpdir[LAB_PATH];
 
 	if (prepare_layer(s, p, layer, sizeof(layer))) {
 		progress("cannot write the run's initrd layer in runs/%s", p->id);
@@ -152,10 +182,5 @@ int prepare(const struct spec *s, const struct paths *p, char *initrd, size_t le
 			 strerror(errno));
 		return -1;
 	}
-	path_join(disk, sizeof(disk), p->run, "disk.img");
-	if (run_cmd(mkfs, "/dev/null")) {
-		progress("mkfs.ext4 failed (e2fsprogs)");
-		return -1;
-	}
-	return 0;
+	return prepare_disk(s, p);
 }

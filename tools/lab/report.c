@@ -11,7 +11,7 @@
 
 #include "report.h"
 
-json_t *spec_json(const struct spec *s)
+static json_t *spec_json_base(const struct spec *s)
 {
 	const char *exec = s->exec ? strrchr(s->exec, '/') : NULL;
 
@@ -26,6 +26,27 @@ json_t *spec_json(const struct spec *s)
 			 "exec", s->exec ? json_string(exec ? exec + 1 : s->exec) : json_null(),
 			 "keep", s->keep, "timeout_s", s->timeout_s,
 			 "expected", spec_expected(s));
+}
+
+/* The capture's settings, in spec.json and result.json alike. */
+static void capture_fields(json_t *j, const struct spec *s)
+{
+	json_object_set_new(j, "fault", s->fault ? json_string(s->fault->name) : json_null());
+	json_object_set_new(j, "crashkernel", json_string(s->crashkernel[0] ? s->crashkernel :
+							  s->board->crashkernel));
+	json_object_set_new(j, "save_timeout_s", json_integer(s->save_timeout_s > 0 ?
+							      s->save_timeout_s :
+							      s->board->save_timeout_s));
+	json_object_set_new(j, "save_deadline_s", json_integer(save_deadline_s(s)));
+}
+
+json_t *spec_json(const struct spec *s)
+{
+	json_t *j = spec_json_base(s);
+
+	if (j)
+		capture_fields(j, s);
+	return j;
 }
 
 int write_json(json_t *j, const char *path)
@@ -87,10 +108,12 @@ static json_t *dump_json(const struct report *r)
 {
 	const struct harvest *h = r->h;
 
-	return json_pack("{s:o, s:o, s:I, s:s, s:o}",
+	return json_pack("{s:o, s:o, s:I, s:s, s:o, s:o, s:o}",
 			 "path", str(rel(r->p, h->dump)), "format", str(h->format),
 			 "bytes", (json_int_t)h->bytes, "check", h->check,
-			 "dmesg", str(rel(r->p, h->dmesg)));
+			 "dmesg", str(rel(r->p, h->dmesg)),
+			 "partial", str(rel(r->p, h->partial)),
+			 "save_log", str(rel(r->p, h->log)));
 }
 
 static json_t *result_json(const struct report *r)
@@ -120,6 +143,10 @@ static json_t *result_json(const struct report *r)
 	json_object_set_new(j, "why", json_string(v->why));
 	json_object_set_new(j, "hung_in", str(r->e->hung_in));
 	json_object_set_new(j, "interrupted", json_boolean(r->e->interrupted));
+	capture_fields(j, s);
+	/* The guest ended the run itself (powered off or rebooted; -no-reboot). */
+	json_object_set_new(j, "machine_stopped", json_boolean(r->e->qemu_gone));
+	json_object_set_new(j, "save_watchdog_fired", json_boolean(r->e->watchdog >= 0));
 	json_object_set_new(j, "gic", json_integer(s->gic));
 	json_object_set_new(j, "nmi", json_boolean(s->nmi));
 	json_object_set_new(j, "watchdog", json_boolean(s->watchdog));
@@ -200,6 +227,12 @@ void print_summary(const struct report *r)
 		printf("dmesg:     %s\n", h->dmesg[0] ? rel(r->p, h->dmesg) : "");
 		print_triage(r);
 	}
+	if (h->partial[0])
+		printf("partial:   %s\n", rel(r->p, h->partial));
+	if (!h->dump[0] && h->dmesg[0])
+		printf("dmesg:     %s\n", rel(r->p, h->dmesg));
+	if (h->log[0])
+		printf("save log:  %s\n", rel(r->p, h->log));
 	printf("console:   %s/console.log\n", rel(r->p, r->p->run));
 	printf("result:    %s/result.json\n", rel(r->p, r->p->run));
 }

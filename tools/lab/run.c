@@ -75,6 +75,27 @@ static void say_spec(const struct spec *s, const struct paths *p)
 	progress("run %s on %s: case %d (%s), smp %d, mem %s, GICv%d, NMI %s, watchdog %s%s, expecting: %s",
 		 p->id, s->board->name, s->row->nr, s->row->name, s->smp, s->mem, s->gic, s->nmi ? "on" : "off",
 		 s->watchdog ? "on" : "off", button, spec_expected(s));
+	if (s->fault)
+		progress("fault %s: %s", s->fault->name, s->fault->what);
+}
+
+/* No dmesg on the disk: the one kdump-save printed on the console, as dmesg.console. */
+static void harvest_console(const struct paths *p, struct harvest *h)
+{
+	char path[LAB_PATH], *console, *dmesg;
+
+	if (h->dmesg[0])
+		return;
+	path_join(path, sizeof(path), p->run, "console.log");
+	console = read_text(path);
+	dmesg = console_dmesg(console);
+	free(console);
+	if (!dmesg)
+		return;
+	path_join(h->dmesg, sizeof(h->dmesg), p->run, "dmesg.console");
+	if (write_text(h->dmesg, dmesg))
+		h->dmesg[0] = '\0';
+	free(dmesg);
 }
 
 /* triage.txt (its text) and its JSON, parsed; NULL when there is none. */
@@ -158,6 +179,7 @@ static int run_phases(const struct spec *s, struct paths *p, int sig)
 	if (!e.interrupted)
 		e.interrupted = pending_stop(sig);
 	board_ops(s->board)->harvest(s, p, &h);
+	harvest_console(p, &h);
 	dmesg = h.dmesg[0] ? read_text(h.dmesg) : NULL;
 	classify(s, &e, &h, dmesg, &v);
 	free(dmesg);

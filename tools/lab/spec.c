@@ -46,8 +46,45 @@ static bool number(const char *s, int max, int *v)
 	return x <= max;
 }
 
+/*
+ * The capture faults, one flag each (--fault NAME), and what a fatal case
+ * must come to under each. Small disks and short deadlines: quick tests.
+ */
+static const struct fault faults[] = {
+	{ "disk-full", "partial", "4M", "ext4", "", 0,
+	  "a 4 MiB dump disk, smaller than the dump: makedumpfile runs out of room" },
+	{ "no-disk", "capture-failed", NULL, NULL, "", 20,
+	  "no dump disk attached: kdump-save finds no LABEL=dumps" },
+	{ "read-only", "capture-failed", "16M", "ext4", ",readonly=on", 0,
+	  "the dump disk attached read-only: the mount is refused" },
+	{ "wrong-fs", "capture-failed", "16M", "vfat", "", 0,
+	  "a FAT disk labelled dumps where kdump.fstype says ext4: the mount fails" },
+	{ "slow-disk", "capture-failed", "16M", "ext4", ",throttling.bps-total=32768", 20,
+	  "a disk throttled to 32 KiB/s: the save outlasts kdump.timeout=20 and its watchdog "
+	  "powers the machine off" },
+	{ "makedumpfile-killed", "partial", "16M", "ext4", ",throttling.bps-total=131072", 40,
+	  "a disk throttled to 128 KiB/s: makedumpfile is killed at 3/4 of kdump.timeout=40 "
+	  "mid-dump, what it wrote is kept" },
+};
+
+const struct fault *fault_lookup(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < sizeof(faults) / sizeof(faults[0]); i++)
+		if (!strcmp(name, faults[i].name))
+			return &faults[i];
+	return NULL;
+}
+
+const char *fault_names(void)
+{
+	return "disk-full, no-disk, read-only, wrong-fs, slow-disk, makedumpfile-killed";
+}
+
 struct raw {	/* the options as given, before they are checked */
 	const char *smp, *mem, *gic, *nmi, *watchdog, *cpu, *button, *timeout, *board;
+	const char *fault, *crashkernel, *save_timeout;
 };
 
 /* The options that take a value: the flag, where it goes, the message when missing. */
@@ -65,6 +102,9 @@ static const struct {
 	{ "--mem", offsetof(struct raw, mem), "--mem needs a size" },
 	{ "--timeout", offsetof(struct raw, timeout), "--timeout needs seconds" },
 	{ "--board", offsetof(struct raw, board), "--board needs a board" },
+	{ "--fault", offsetof(struct raw, fault), "--fault needs a fault" },
+	{ "--crashkernel", offsetof(struct raw, crashkernel), "--crashkernel needs a size" },
+	{ "--save-timeout", offsetof(struct raw, save_timeout), "--save-timeout needs seconds" },
 };
 
 /* The command line into @r and @s->exec/keep; -1 bad usage, 1 help. */
@@ -190,6 +230,37 @@ static int spec_trigger(struct spec *s, const struct raw *r)
 	return 0;
 }
 
+/* The capture: the fault, crashkernel= (8M..1024M), kdump.timeout. */
+static int spec_capture(struct spec *s, const struct raw *r)
+{
+	int mib;
+
+	if (r->fault && !(s->fault = fault_lookup(r->fault)))
+		return bad("--fault: '%s' is not a fault the lab knows (%s)", r->fault,
+			   fault_names());
+	if (r->crashkernel) {
+		size_t n = strlen(r->crashkernel);
+		char digits[16];
+
+		if (n < 2 || n >= sizeof(digits) || (r->crashkernel[n - 1] != 'M' &&
+						     r->crashkernel[n - 1] != 'm'))
+			return bad("--crashkernel: '%s' is not a size in MiB like 64M", r->crashkernel);
+		memcpy(digits, r->crashkernel, n - 1);
+		digits[n - 1] = '\0';
+		if (!number(digits, 1000000, &mib) || mib < 8 || mib > 1024)
+			return bad("--crashkernel: '%s': 8M to 1024M", r->crashkernel);
+		snprintf(s->crashkernel, sizeof(s->crashkernel), "%dM", mib);
+	}
+	if (r->save_timeout) {
+		if (!number(r->save_timeout, 1000000, &s->save_timeout_s) || s->save_timeout_s < 4 ||
+		    s->save_timeout_s > 86400)
+			return bad("--save-timeout: '%s' is not 4 to 86400 seconds", r->save_timeout);
+	} else if (s->fault && s->fault->save_timeout_s) {
+		s->save_timeout_s = s->fault->save_timeout_s;
+	}
+	return 0;
+}
+
 int spec_parse(struct spec *s, int argc, char **argv)
 {
 	struct raw r = {
@@ -207,7 +278,8 @@ int spec_parse(struct spec *s, int argc, char **argv)
 	rc = spec_options(s, &r, argc - 1, argv + 1);
 	if (rc)
 		return rc;
-	if (spec_board(s, &r) || spec_machine(s, &r) || spec_trigger(s, &r))
+	if (spec_board(s, &r) || spec_machine(s, &r) || spec_trigger(s, &r) ||
+	    spec_capture(s, &r))
 		return -1;
 	s->row = p4ni9_case_lookup(argv[0]);
 	if (!s->row)
@@ -215,7 +287,7 @@ int spec_parse(struct spec *s, int argc, char **argv)
 	return 0;
 }
 
-const char *spec_expected(const struct spec *s)
+static const char *expected_healthy(const struct spec *s)
 {
 	/* The button makes a dump whatever the case does. */
 	if (s->button_after_s >= 0)
@@ -227,4 +299,12 @@ const char *spec_expected(const struct spec *s)
 	if (s->row->needs_watcher && (!s->watchdog || (s->smp == 1 && !s->nmi)))
 		return "hung";
 	return p4ni9_outcome_name(s->row->outcome);
+}
+
+const char *spec_expected(const struct spec *s)
+{
+	const char *e = expected_healthy(s);
+
+	/* A capture fault changes what a dump comes to, nothing else. */
+	return s->fault && !strcmp(e, "dump") ? s->fault->expect : e;
 }

@@ -248,11 +248,19 @@ static void on_signal(struct watcher *w)
 	}
 }
 
-/* The next moment something is due: the phase's deadline or the button. */
+/*
+ * Seconds the current phase may take: the save's is derived from the
+ * guest's own deadline (kdump.timeout), every other one is --timeout.
+ */
+static int phase_limit(const struct watcher *w)
+{
+	return strcmp(w->phase, "save") ? w->s->timeout_s : save_deadline_s(w->s);
+}
+
 /* The current phase's deadline: with no progress by then, the run is hung. */
 static double deadline(const struct watcher *w)
 {
-	double due = w->phase_start + w->s->timeout_s;
+	double due = w->phase_start + phase_limit(w);
 
 	/* A slow dump disk: the capture kernel's lines come late. */
 	if (!strcmp(w->phase, "capture") || !strcmp(w->phase, "save"))
@@ -260,6 +268,7 @@ static double deadline(const struct watcher *w)
 	return due;
 }
 
+/* The next moment something is due: the deadline, typing, the button. */
 static double next_due(struct watcher *w)
 {
 	const struct events *e = w->e;
