@@ -50,7 +50,8 @@ static int touch_at(int dirfd, const char *name)
 /* fsync, rename, fsync the directory: a failed fsync is never "saved". */
 static void test_durable(void)
 {
-	char dir[] = "/tmp/kdump-save-durable-XXXXXX", err[256], buf[64];
+	char dir[] = "/tmp/kdump-save-durable-XXXXXX", err[256], buf[300];
+	struct stat st;
 	int dfd, fd;
 	ssize_t n;
 
@@ -78,6 +79,19 @@ static void test_durable(void)
 	   (fd = openat(dfd, "kdump-save.log.1", O_RDONLY)) >= 0 &&
 	   (n = read(fd, buf, sizeof(buf))) == 6 && !memcmp(buf, "hello\n", 6) &&
 	   !exists_at(dfd, ".kdump-save.log.1.tmp"), "durable_write: whole file, no temporary left");
+	ok(durable_reserve(dfd, "kdump-save.log.2", 65536, err, sizeof(err)) == 0 &&
+	   fstatat(dfd, ".kdump-save.log.2.tmp", &st, 0) == 0 && st.st_size == 65536 &&
+	   !exists_at(dfd, "kdump-save.log.2"),
+	   "durable_reserve: 64 KiB taken as the temporary, nothing under the final name");
+	ok(durable_write(dfd, "kdump-save.log.2", "hello\n", 6, fsync, err, sizeof(err)) == 0 &&
+	   fstatat(dfd, "kdump-save.log.2", &st, 0) == 0 && st.st_size == 6 &&
+	   !exists_at(dfd, ".kdump-save.log.2.tmp"),
+	   "durable_write over a reservation: cut to what was written, no temporary left");
+	memset(buf, 'n', sizeof(buf) - 1);
+	buf[sizeof(buf) - 1] = '\0';
+	ok(durable_reserve(dfd, buf, 1, err, sizeof(err)) == -1 && !strncmp(err, "nnnn", 4) &&
+	   durable_reserve(-1, "x", 1, err, sizeof(err)) == -1 && strstr(err, "create"),
+	   "durable_reserve: a name too long, a bad directory: errors (%s)", err);
 	sync_calls = 0, fail_at = 1;
 	ok(durable_write(dfd, "dmesg.1", "x", 1, failing_sync, err, sizeof(err)) == -1 &&
 	   !exists_at(dfd, "dmesg.1") && !exists_at(dfd, ".dmesg.1.tmp"),

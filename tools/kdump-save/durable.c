@@ -42,6 +42,37 @@ int durable_commit(int dirfd, const char *tmp, const char *final, sync_fn sync,
 	return 0;
 }
 
+static int tmp_name(char *tmp, size_t len, const char *final, char *err, size_t errlen)
+{
+	if (snprintf(tmp, len, ".%s.tmp", final) >= (int)len)
+		return fail(err, errlen, "%s: name too long", final);
+	return 0;
+}
+
+int durable_reserve(int dirfd, const char *final, size_t size, char *err, size_t errlen)
+{
+	char tmp[256];
+	int fd, e;
+
+	err[0] = '\0';
+	if (tmp_name(tmp, sizeof(tmp), final, err, errlen))
+		return -1;
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return fail(err, errlen, "create %s: %s", tmp, strerror(errno));
+	/* posix_fallocate() writes zeros where the file system cannot allocate (vfat). */
+	e = posix_fallocate(fd, 0, (off_t)size);
+	if (e || close(fd)) {
+		if (!e)
+			e = errno;
+		else
+			close(fd);
+		unlinkat(dirfd, tmp, 0);
+		return fail(err, errlen, "reserve %zu bytes for %s: %s", size, tmp, strerror(e));
+	}
+	return 0;
+}
+
 int durable_write(int dirfd, const char *final, const void *data, size_t len, sync_fn sync,
 		  char *err, size_t errlen)
 {
@@ -50,9 +81,10 @@ int durable_write(int dirfd, const char *final, const void *data, size_t len, sy
 	int fd;
 
 	err[0] = '\0';
-	if (snprintf(tmp, sizeof(tmp), ".%s.tmp", final) >= (int)sizeof(tmp))
-		return fail(err, errlen, "%s: name too long", final);
-	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (tmp_name(tmp, sizeof(tmp), final, err, errlen))
+		return -1;
+	/* Not O_TRUNC: the space durable_reserve() took is written over, then cut to size. */
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return fail(err, errlen, "create %s: %s", tmp, strerror(errno));
 	while (len) {
@@ -68,6 +100,12 @@ int durable_write(int dirfd, const char *final, const void *data, size_t len, sy
 		}
 		p += n;
 		len -= (size_t)n;
+	}
+	if (ftruncate(fd, p - (const char *)data)) {
+		fail(err, errlen, "truncate %s: %s", tmp, strerror(errno));
+		close(fd);
+		unlinkat(dirfd, tmp, 0);
+		return -1;
 	}
 	if (close(fd) || durable_commit(dirfd, tmp, final, sync, err, errlen)) {
 		if (!err[0])

@@ -23,10 +23,19 @@ int durable_commit(int dirfd, const char *tmp, const char *final, sync_fn sync,
 
 /*
  * Writes @len bytes of @data as @final in @dirfd atomically: to ".@final.tmp",
- * then durable_commit(). Returns 0, or -1 with @err (the temporary is removed).
+ * over what durable_reserve() took, if anything, cut to @len), then
+ * durable_commit(). Returns 0, or -1 with @err (the temporary is removed).
  */
 int durable_write(int dirfd, const char *final, const void *data, size_t len, sync_fn sync,
 		  char *err, size_t errlen);
+
+/*
+ * Takes @size bytes of the disk for a later durable_write() of @final (as
+ * ".@final.tmp"), so that what is written last, the log, still has room
+ * when the dump has filled the disk. Returns 0, or -1 with @err (nothing
+ * left behind).
+ */
+int durable_reserve(int dirfd, const char *final, size_t size, char *err, size_t errlen);
 
 /*
  * Whether this process is PID 1 of a capture kernel: @pid is 1, /proc/vmcore

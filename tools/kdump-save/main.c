@@ -509,7 +509,21 @@ static int save_dump(int dirfd, const char *dir, const char *stamp)
 	return 0;
 }
 
-/* kdump-save.log.<stamp>: everything said, next to the dump. */
+/*
+ * kdump-save.log.<stamp>: everything said, next to the dump. Its room is
+ * taken before the dump (reserve_log), so a dump that fills the disk does
+ * not take the log with it.
+ */
+#define LOG_RESERVE 65536
+static void reserve_log(int dirfd, const char *stamp)
+{
+	char final[64], err[300];
+
+	snprintf(final, sizeof(final), "kdump-save.log.%s", stamp);
+	if (durable_reserve(dirfd, final, LOG_RESERVE, err, sizeof(err)))
+		say("WARNING: no room kept for %s: %s", final, err);
+}
+
 static void save_log(int dirfd, const char *stamp)
 {
 	char final[64], err[300];
@@ -576,6 +590,7 @@ static int save(void)
 		return -1;
 	}
 	snprintf(dir, sizeof(dir), "%s/%s", top, stamp);
+	reserve_log(dirfd, stamp);
 	save_dmesg(dirfd, dir, stamp);
 	rc = save_dump(dirfd, dir, stamp);
 	if (rc == 0)
