@@ -16,6 +16,8 @@ static const struct {
 	{ HOW_BUTTON, "not syncing: dumpwatch: dump button" },
 	{ HOW_NMI_WATCHDOG, HOW_HARD_LOCKUP_TEXT " (NMI)" },
 	{ HOW_WATCHDOG, "dumpwatch: " HOW_HARD_LOCKUP_TEXT " on CPU" },
+	/* 6.12: mainline's perf detector, an NMI on the stuck CPU itself. */
+	{ HOW_NMI_WATCHDOG, "Watchdog detected " HOW_HARD_LOCKUP_TEXT " on cpu" },
 	{ HOW_SOFT_LOCKUP, "soft lockup - CPU" },
 	{ HOW_OOPS, "Internal error: Oops" },
 	{ HOW_PANIC, "Kernel panic" },
