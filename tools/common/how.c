@@ -19,6 +19,7 @@ static const struct {
 	/* 6.12: mainline's perf detector, an NMI on the stuck CPU itself. */
 	{ HOW_NMI_WATCHDOG, "Watchdog detected " HOW_HARD_LOCKUP_TEXT " on cpu" },
 	{ HOW_SOFT_LOCKUP, "soft lockup - CPU" },
+	{ HOW_RCU_STALL, "not syncing: RCU Stall" },
 	{ HOW_OOPS, "Internal error: Oops" },
 	{ HOW_PANIC, "Kernel panic" },
 };
@@ -29,6 +30,7 @@ static const char *const how_names[] = {
 	[HOW_NMI_WATCHDOG] = "nmi-watchdog",
 	[HOW_WATCHDOG] = "watchdog",
 	[HOW_SOFT_LOCKUP] = "soft-lockup",
+	[HOW_RCU_STALL] = "rcu-stall",
 	[HOW_OOPS] = "oops",
 	[HOW_PANIC] = "panic",
 };
