@@ -5,10 +5,11 @@ BUILD=${DUMPABLE_BUILD:-$ROOT/build}
 
 log() { echo "[dumpable] $*" >&2; }
 
-# The Debian source of the installed linux-source-6.1, as build-kernel
-# unpacks it (the directory may not exist yet).
+# pristine_src [SERIES]: the Debian source of the installed
+# linux-source-SERIES (default 6.1), as build-kernel unpacks it (the
+# directory may not exist yet).
 pristine_src() {
-	echo "$CACHE/kernel/pristine-$(dpkg-query -W -f '${Version}' linux-source-6.1 2>/dev/null)/linux-source-6.1"
+	echo "$CACHE/kernel/pristine-$(dpkg-query -W -f '${Version}' "linux-source-${1:-6.1}" 2>/dev/null)/linux-source-${1:-6.1}"
 }
 
 # copy_pristine SRC DEST PATCH...: copies from SRC to DEST the files the

@@ -40,6 +40,14 @@ static void put(const char *root, const char *path, const char *value)
 	}
 }
 
+static void unlink_file(const char *root, const char *path)
+{
+	char full[512];
+
+	snprintf(full, sizeof(full), "%s%s", root, path);
+	unlink(full);
+}
+
 static void get(const char *root, const char *path, char *buf, size_t len)
 {
 	char full[512];
@@ -126,7 +134,10 @@ int main(void)
 	put(root, "/sys/devices/system/cpu/online", "0-3\n");
 	put(root, "/proc/kallsyms", "0000 T _text\n0000 T __arm64_sys_p4ni9\n");
 	put(root, "/proc/sys/kernel/panic_on_oops", "0\n");
+	put(root, "/proc/sys/kernel/osrelease", "6.1.192\n");
 	p4ni9_read_state(root, &st);
+	ok(st.nr == 451 && st.series == SERIES_6_1, "6.1 without %s: 451 (%s)", P4NI9_NR_FILE,
+	   st.nr_why);
 	ok(st.crash_loaded == 0 && st.online_cpus == 4 && st.has_p4ni9, "state read: 4 CPUs, p4ni9 there");
 	ok(!p4ni9_will_dump(root, &st, &p4ni9_cases[0], why, sizeof(why)) &&
 	   strstr(why, "no crash kernel"), "no crash kernel: no dump (%s)", why);
@@ -135,11 +146,11 @@ int main(void)
 	ok(p4ni9_will_dump(root, &st, &p4ni9_cases[0], why, sizeof(why)), "panic dumps once armed");
 	ok(!p4ni9_will_dump(root, &st, &p4ni9_cases[1], why, sizeof(why)) &&
 	   strstr(why, "panic_on_oops is 0"), "null-deref needs panic_on_oops (%s)", why);
-	ok(p4ni9_arm(root, &p4ni9_cases[1], sink) == 0, "arm null-deref");
+	ok(p4ni9_arm(root, &p4ni9_cases[1], SERIES_6_1, sink) == 0, "arm null-deref");
 	get(root, "/proc/sys/kernel/panic_on_oops", buf, sizeof(buf));
 	ok(!strcmp(buf, "1\n") && p4ni9_will_dump(root, &st, &p4ni9_cases[1], why, sizeof(why)),
 	   "null-deref dumps after arm");
-	ok(p4ni9_arm(root, &p4ni9_cases[5], sink) == ENOENT, "arm fails clearly on a missing setting");
+	ok(p4ni9_arm(root, &p4ni9_cases[5], SERIES_6_1, sink) == ENOENT, "arm fails clearly on a missing setting");
 	put(root, "/sys/devices/system/cpu/online", "0\n");
 	put(root, "/sys/module/dumpwatch/parameters/enabled", "Y\n");
 	put(root, "/sys/module/dumpwatch/parameters/thresh", "10\n");
@@ -165,12 +176,46 @@ int main(void)
 
 		snprintf(path, sizeof(path), "%s/proc/sys/kernel/perf_event_max_sample_rate", root);
 		utimensat(AT_FDCWD, path, old, 0);
-		ok(p4ni9_arm(root, &p4ni9_cases[5], sink) == 0 && !stat(path, &sb) &&
+		ok(p4ni9_arm(root, &p4ni9_cases[5], SERIES_6_1, sink) == 0 && !stat(path, &sb) &&
 		   sb.st_mtim.tv_sec == 1, "arming twice does not write a setting already in place");
 	}
 	put(root, "/proc/kallsyms", "0000 T _text\n0000 T __arm64_sys_cachestat\n");
 	p4ni9_read_state(root, &st);
 	ok(!st.has_p4ni9 && st.kallsyms_read, "another kernel's syscall 451 is not taken for p4ni9");
+
+	/* The number on 6.12 comes from the kernel; it is never guessed. */
+	put(root, "/proc/kallsyms", "0000 T _text\n0000 T __arm64_sys_p4ni9\n");
+	put(root, "/proc/sys/kernel/osrelease", "6.12.95\n");
+	p4ni9_read_state(root, &st);
+	ok(st.series == SERIES_6_12 && st.nr == -1 && strstr(st.nr_why, "cachestat"),
+	   "6.12 without %s: no number, a clear reason (%s)", P4NI9_NR_FILE, st.nr_why);
+	put(root, P4NI9_NR_FILE, "600\n");
+	p4ni9_read_state(root, &st);
+	ok(st.nr == 600, "6.12: the number from %s (%d)", P4NI9_NR_FILE, st.nr);
+	put(root, P4NI9_NR_FILE, "six\n");
+	p4ni9_read_state(root, &st);
+	ok(st.nr == -1 && strstr(st.nr_why, "not a number"), "a garbled %s is refused (%s)",
+	   P4NI9_NR_FILE, st.nr_why);
+	put(root, P4NI9_NR_FILE, "600\n");
+	put(root, "/proc/kallsyms", "0000 T _text\n0000 T __arm64_sys_cachestat\n");
+	p4ni9_read_state(root, &st);
+	ok(st.nr == -1 && strstr(st.nr_why, "no sys_p4ni9"),
+	   "a number without sys_p4ni9 in kallsyms is a mismatch (%s)", st.nr_why);
+	put(root, "/proc/sys/kernel/osrelease", "6.6.1\n");
+	unlink_file(root, P4NI9_NR_FILE);
+	put(root, "/proc/kallsyms", "0000 T _text\n0000 T __arm64_sys_p4ni9\n");
+	p4ni9_read_state(root, &st);
+	ok(st.nr == -1, "another release without %s: no number (%s)", P4NI9_NR_FILE, st.nr_why);
+	ok(!strcmp(p4ni9_series_name(SERIES_6_12), "6.12") && p4ni9_series_lookup("6.12") == SERIES_6_12 &&
+	   p4ni9_series_lookup("6.1") == SERIES_6_1 && p4ni9_series_lookup("5.10") == -1,
+	   "series names");
+	ok(strstr(p4ni9_dump_via(&p4ni9_cases[5], SERIES_6_12), "hardlockup_panic") &&
+	   strstr(p4ni9_dump_via(&p4ni9_cases[5], SERIES_6_1), "dumpwatch") &&
+	   p4ni9_settings(&p4ni9_cases[1], SERIES_6_12) == p4ni9_cases[1].settings,
+	   "case 5 differs per series, the others do not");
+	ok(parse(&o, "list", "--kernel", "6.12") == EXIT_OK && o.series == SERIES_6_12,
+	   "list --kernel 6.12");
+	ok(parse(&o, "list", "--kernel", "5.4") == EXIT_USAGE, "list --kernel 5.4 is refused");
 
 	for (i = 0; i < P4NI9_NR_CASES; i++)
 		if (p4ni9_cases[i].outcome == OUTCOME_DUMP && !*p4ni9_cases[i].expect)

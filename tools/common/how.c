@@ -16,7 +16,10 @@ static const struct {
 	{ HOW_BUTTON, "not syncing: dumpwatch: dump button" },
 	{ HOW_NMI_WATCHDOG, HOW_HARD_LOCKUP_TEXT " (NMI)" },
 	{ HOW_WATCHDOG, "dumpwatch: " HOW_HARD_LOCKUP_TEXT " on CPU" },
+	/* 6.12: mainline's perf detector, an NMI on the stuck CPU itself. */
+	{ HOW_NMI_WATCHDOG, "Watchdog detected " HOW_HARD_LOCKUP_TEXT " on cpu" },
 	{ HOW_SOFT_LOCKUP, "soft lockup - CPU" },
+	{ HOW_RCU_STALL, "not syncing: RCU Stall" },
 	{ HOW_OOPS, "Internal error: Oops" },
 	{ HOW_PANIC, "Kernel panic" },
 };
@@ -27,6 +30,7 @@ static const char *const how_names[] = {
 	[HOW_NMI_WATCHDOG] = "nmi-watchdog",
 	[HOW_WATCHDOG] = "watchdog",
 	[HOW_SOFT_LOCKUP] = "soft-lockup",
+	[HOW_RCU_STALL] = "rcu-stall",
 	[HOW_OOPS] = "oops",
 	[HOW_PANIC] = "panic",
 };

@@ -21,6 +21,7 @@ enum dump_how {
 	HOW_NMI_WATCHDOG,
 	HOW_WATCHDOG,
 	HOW_SOFT_LOCKUP,
+	HOW_RCU_STALL,		/* panic_on_rcu_stall (6.12's case 5 without NMIs) */
 	HOW_OOPS,
 	HOW_PANIC,
 };

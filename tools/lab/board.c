@@ -136,6 +136,7 @@ int kernel_cmdline(const struct board *b, const struct spec *s, char *buf, size_
 	if (n < len && s && s->nmi)
 		n += snprintf(buf + n, len - n, " irqchip.gicv3_pseudo_nmi=1");
 	if (n < len && s && !s->watchdog)
-		n += snprintf(buf + n, len - n, " dumpwatch.enabled=0");
+		n += snprintf(buf + n, len - n, s->series == SERIES_6_12 ? " nmi_watchdog=0" :
+			      " dumpwatch.enabled=0");
 	return n < len ? 0 : -1;
 }

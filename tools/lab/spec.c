@@ -84,7 +84,7 @@ const char *fault_names(void)
 
 struct raw {	/* the options as given, before they are checked */
 	const char *smp, *mem, *gic, *nmi, *watchdog, *cpu, *button, *timeout, *board;
-	const char *fault, *crashkernel, *save_timeout;
+	const char *fault, *crashkernel, *save_timeout, *kernel;
 };
 
 /* The options that take a value: the flag, where it goes, the message when missing. */
@@ -105,6 +105,7 @@ static const struct {
 	{ "--fault", offsetof(struct raw, fault), "--fault needs a fault" },
 	{ "--crashkernel", offsetof(struct raw, crashkernel), "--crashkernel needs a size" },
 	{ "--save-timeout", offsetof(struct raw, save_timeout), "--save-timeout needs seconds" },
+	{ "--kernel", offsetof(struct raw, kernel), "--kernel needs a series (6.1, 6.12)" },
 };
 
 /* The command line into @r and @s->exec/keep; -1 bad usage, 1 help. */
@@ -271,6 +272,7 @@ int spec_parse(struct spec *s, int argc, char **argv)
 
 	memset(s, 0, sizeof(*s));
 	s->kernel = "6.1";
+	s->series = SERIES_6_1;
 	s->trigger_cpu = -1;
 	s->button_after_s = -1;
 	if (argc < 1)
@@ -278,6 +280,18 @@ int spec_parse(struct spec *s, int argc, char **argv)
 	rc = spec_options(s, &r, argc - 1, argv + 1);
 	if (rc)
 		return rc;
+	if (r.kernel) {
+		int k = p4ni9_series_lookup(r.kernel);
+
+		if (k < 0)
+			return bad("--kernel: '%s' is not a kernel series the lab builds (6.1, 6.12)",
+				   r.kernel);
+		s->series = k;
+		s->kernel = p4ni9_series_name(k);
+	}
+	if (s->series == SERIES_6_12 && strcmp(r.board, "virt"))
+		return bad("--kernel 6.12: the lab runs it on virt only for now (the board "
+			   "image is made from 6.1)");
 	if (spec_board(s, &r) || spec_machine(s, &r) || spec_trigger(s, &r) ||
 	    spec_capture(s, &r))
 		return -1;
@@ -293,8 +307,10 @@ static const char *expected_healthy(const struct spec *s)
 	if (s->button_after_s >= 0)
 		return "dump";
 	/*
-	 * A CPU stuck with IRQs off is seen by dumpwatch from another CPU or
-	 * by its own NMI; with neither it hangs.
+	 * A CPU stuck with IRQs off is seen by dumpwatch (6.1) from another
+	 * CPU or by its own NMI; on 6.12 by mainline's perf detector (its own
+	 * NMI) or, without NMIs, an RCU stall on another CPU. With neither it
+	 * hangs; --watchdog off turns both off.
 	 */
 	if (s->row->needs_watcher && (!s->watchdog || (s->smp == 1 && !s->nmi)))
 		return "hung";

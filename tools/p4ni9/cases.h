@@ -20,6 +20,20 @@
 /* dumpwatch (kernel/dumpwatch.c): are its per-CPU NMIs in use? */
 #define DUMPWATCH_NMI "/sys/module/dumpwatch/parameters/nmi"
 
+/* 6.12's mainline hard-lockup detector: is it running (perf NMI available)? */
+#define NMI_WATCHDOG "/proc/sys/kernel/nmi_watchdog"
+
+/*
+ * The kernel series the project patches. What turns a case into a dump can
+ * differ between them (case 5: dumpwatch on 6.1, mainline's detectors on
+ * 6.12), and so does p4ni9's system call number.
+ */
+enum p4ni9_series {
+	SERIES_6_1,
+	SERIES_6_12,
+	P4NI9_NR_SERIES,
+};
+
 /* A file under /proc or /sys and the value that makes the case end in a dump. */
 struct p4ni9_setting {
 	const char *path;
@@ -53,6 +67,15 @@ struct p4ni9_row {
 	 * cond_resched() cannot run) and the bug is never reported.
 	 */
 	bool then_yield;
+	/*
+	 * Where a later series differs: dump_via, expect and settings
+	 * replace the row's own there (when set).
+	 */
+	struct {
+		const char *dump_via;
+		const char *expect;
+		struct p4ni9_setting settings[P4NI9_MAX_SETTINGS];
+	} series[P4NI9_NR_SERIES];
 };
 
 extern const struct p4ni9_row p4ni9_cases[P4NI9_NR_CASES];
@@ -60,5 +83,13 @@ extern const struct p4ni9_row p4ni9_cases[P4NI9_NR_CASES];
 /* Case by number ("1") or name ("null-deref"); NULL if there is none. */
 const struct p4ni9_row *p4ni9_case_lookup(const char *arg);
 const char *p4ni9_outcome_name(enum p4ni9_outcome o);
+
+/* The series' name ("6.1", "6.12") and back; -1 for an unknown name. */
+const char *p4ni9_series_name(enum p4ni9_series s);
+int p4ni9_series_lookup(const char *name);
+/* The case as the series sees it. */
+const char *p4ni9_dump_via(const struct p4ni9_row *c, enum p4ni9_series s);
+const char *p4ni9_expect(const struct p4ni9_row *c, enum p4ni9_series s);
+const struct p4ni9_setting *p4ni9_settings(const struct p4ni9_row *c, enum p4ni9_series s);
 
 #endif

@@ -9,7 +9,7 @@
 #include "cli.h"
 
 const char p4ni9_usage[] =
-	"usage: p4ni9 list [--tsv]\n"
+	"usage: p4ni9 list [--tsv] [--kernel 6.1|6.12]\n"
 	"       p4ni9 status\n"
 	"       p4ni9 arm CASE\n"
 	"       p4ni9 [trigger] CASE [--arm] [--force] [--yes]\n"
@@ -19,7 +19,8 @@ const char p4ni9_usage[] =
 	"kdump captures a dump. CASE is a number or a name from `p4ni9 list`.\n"
 	"\n"
 	"  list      the cases: number, name, what happens, what makes a dump\n"
-	"            (--tsv: tab-separated, with expectations, for scripts)\n"
+	"            (--tsv: tab-separated, with expectations, for scripts;\n"
+	"            --kernel: as that kernel series has them, default the running one)\n"
 	"  status    is a crash kernel loaded, and will each case end in a dump\n"
 	"            with the settings as they are now\n"
 	"  arm CASE  write the settings that make CASE end in a dump\n"
@@ -39,7 +40,8 @@ const char p4ni9_usage[] =
 	"  1  another error (a setting could not be written, I/O)\n"
 	"  2  bad command line or unknown case\n"
 	"  3  refused: no crash kernel loaded, or not confirmed\n"
-	"  4  this kernel has no p4ni9 system call (not patched, or CONFIG_P4NI9=n)\n"
+	"  4  this kernel has no p4ni9 system call (not patched, or CONFIG_P4NI9=n),\n"
+	"     or does not say its number (/sys/kernel/p4ni9_nr; 451 on 6.1)\n"
 	"  5  the kernel said EPERM: the caller lacks CAP_SYS_BOOT\n"
 	"  6  the kernel said EINVAL: no such case\n";
 
@@ -71,6 +73,7 @@ int p4ni9_parse(int argc, char **argv, struct p4ni9_opts *o, FILE *err)
 
 	memset(o, 0, sizeof(*o));
 	o->cmd = CMD_HELP;
+	o->series = -1;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
@@ -86,6 +89,12 @@ int p4ni9_parse(int argc, char **argv, struct p4ni9_opts *o, FILE *err)
 				o->yes = true;
 			} else if (!strcmp(a, "--arm")) {
 				o->arm = true;
+			} else if (!strcmp(a, "--kernel")) {
+				if (i + 1 >= argc || (o->series = p4ni9_series_lookup(argv[i + 1])) < 0) {
+					fprintf(err, "p4ni9: --kernel needs 6.1 or 6.12\n");
+					return EXIT_USAGE;
+				}
+				i++;
 			} else {
 				fprintf(err, "p4ni9: unknown option '%s' (see p4ni9 --help)\n", a);
 				return EXIT_USAGE;
@@ -142,8 +151,8 @@ int p4ni9_parse(int argc, char **argv, struct p4ni9_opts *o, FILE *err)
 		fprintf(err, "p4ni9: --force, --yes and --arm go with a CASE to trigger\n");
 		return EXIT_USAGE;
 	}
-	if (o->tsv && o->cmd != CMD_LIST) {
-		fprintf(err, "p4ni9: --tsv goes with list\n");
+	if ((o->tsv || o->series >= 0) && o->cmd != CMD_LIST) {
+		fprintf(err, "p4ni9: --tsv and --kernel go with list\n");
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;
@@ -181,7 +190,7 @@ int p4ni9_exit_code(int err)
 	}
 }
 
-void p4ni9_list(FILE *out, bool tsv)
+void p4ni9_list(FILE *out, bool tsv, enum p4ni9_series series)
 {
 	int i, j;
 
@@ -192,18 +201,19 @@ void p4ni9_list(FILE *out, bool tsv)
 			"what makes a dump");
 	for (i = 0; i < P4NI9_NR_CASES; i++) {
 		const struct p4ni9_row *c = &p4ni9_cases[i];
+		const struct p4ni9_setting *set;
 
 		if (!tsv) {
 			fprintf(out, "%-2d  %-18s  %-52s  %s\n", c->nr, c->name, c->what,
-				c->dump_via);
+				p4ni9_dump_via(c, series));
 			continue;
 		}
 		fprintf(out, "%d\t%s\t%s\t%s\t%d\t", c->nr, c->name,
 			p4ni9_outcome_name(c->outcome), c->verdict, c->needs_watcher);
-		for (j = 0; j < P4NI9_MAX_SETTINGS && c->settings[j].path; j++)
-			fprintf(out, "%s%s=%s", j ? "," : "", c->settings[j].path,
-				c->settings[j].value);
-		fprintf(out, "%s\t%s\n", j ? "" : "-", c->expect);
+		set = p4ni9_settings(c, series);
+		for (j = 0; j < P4NI9_MAX_SETTINGS && set[j].path; j++)
+			fprintf(out, "%s%s=%s", j ? "," : "", set[j].path, set[j].value);
+		fprintf(out, "%s\t%s\n", j ? "" : "-", p4ni9_expect(c, series));
 	}
 }
 
@@ -254,6 +264,52 @@ static int count_cpus(const char *list)
 	return n;
 }
 
+/*
+ * The running kernel's series and p4ni9's number there: what the kernel
+ * says in /sys/kernel/p4ni9_nr (6.12 on), else 451 on a 6.1 release (the
+ * 6.1 series predates the file). Any other kernel that does not say is
+ * refused: there 451 may be cachestat or anything else.
+ */
+static void p4ni9_find_nr(const char *root, struct p4ni9_state *st)
+{
+	char buf[64], *end;
+	long n;
+
+	st->release[0] = '\0';
+	if (!read_file(root, "/proc/sys/kernel/osrelease", buf, sizeof(buf)))
+		snprintf(st->release, sizeof(st->release), "%s", buf);
+	st->series = !strncmp(st->release, "6.12.", 5) || !strcmp(st->release, "6.12") ||
+		     !strncmp(st->release, "6.12-", 5) ? SERIES_6_12 : SERIES_6_1;
+	st->nr = -1;
+	if (!read_file(root, P4NI9_NR_FILE, buf, sizeof(buf))) {
+		n = strtol(buf, &end, 10);
+		if (end == buf || *end || n < 0 || n > 4095) {
+			snprintf(st->nr_why, sizeof(st->nr_why), "%s holds '%.20s', not a number",
+				 P4NI9_NR_FILE, buf);
+			return;
+		}
+		st->nr = (int)n;
+		snprintf(st->nr_why, sizeof(st->nr_why), "%s", P4NI9_NR_FILE);
+		if (st->kallsyms_read && !st->has_p4ni9) {
+			st->nr = -1;
+			snprintf(st->nr_why, sizeof(st->nr_why),
+				 "%s says %ld but /proc/kallsyms has no sys_p4ni9: refusing",
+				 P4NI9_NR_FILE, n);
+		}
+		return;
+	}
+	if (!strncmp(st->release, "6.1.", 4) || !strcmp(st->release, "6.1")) {
+		st->nr = P4NI9_NR_6_1;
+		snprintf(st->nr_why, sizeof(st->nr_why), "the 6.1 series' number (release %s)",
+			 st->release);
+		return;
+	}
+	snprintf(st->nr_why, sizeof(st->nr_why),
+		 "unknown: release %s is not 6.1 and has no %s (p4ni9 is 451 only on 6.1; "
+		 "451 is cachestat since 6.5)", *st->release ? st->release : "unknown",
+		 P4NI9_NR_FILE);
+}
+
 void p4ni9_read_state(const char *root, struct p4ni9_state *st)
 {
 	char buf[256], full[512];
@@ -291,11 +347,13 @@ void p4ni9_read_state(const char *root, struct p4ni9_state *st)
 		}
 		fclose(f);
 	}
+	p4ni9_find_nr(root, st);
 }
 
 bool p4ni9_will_dump(const char *root, const struct p4ni9_state *st,
 		     const struct p4ni9_row *c, char *why, size_t whylen)
 {
+	const struct p4ni9_setting *set;
 	char buf[64];
 	int j;
 
@@ -307,14 +365,22 @@ bool p4ni9_will_dump(const char *root, const struct p4ni9_state *st,
 		snprintf(why, whylen, "no crash kernel loaded");
 		return false;
 	}
-	if (c->needs_watcher && st->online_cpus == 1 &&
+	if (c->needs_watcher && st->online_cpus == 1 && st->series == SERIES_6_1 &&
 	    (read_file(root, DUMPWATCH_NMI, buf, sizeof(buf)) || strcmp(buf, "Y"))) {
 		snprintf(why, whylen,
 			 "one CPU and no NMI (dumpwatch.nmi): nothing can see it, it would hang");
 		return false;
 	}
-	for (j = 0; j < P4NI9_MAX_SETTINGS && c->settings[j].path; j++) {
-		const struct p4ni9_setting *s = &c->settings[j];
+	if (c->needs_watcher && st->online_cpus == 1 && st->series == SERIES_6_12 &&
+	    (read_file(root, NMI_WATCHDOG, buf, sizeof(buf)) || strcmp(buf, "1"))) {
+		snprintf(why, whylen,
+			 "one CPU and no perf NMI watchdog (%s): nothing can see it, it would hang",
+			 NMI_WATCHDOG);
+		return false;
+	}
+	set = p4ni9_settings(c, st->series);
+	for (j = 0; j < P4NI9_MAX_SETTINGS && set[j].path; j++) {
+		const struct p4ni9_setting *s = &set[j];
 
 		if (read_file(root, s->path, buf, sizeof(buf))) {
 			snprintf(why, whylen, "%s is missing", s->path);
@@ -326,7 +392,7 @@ bool p4ni9_will_dump(const char *root, const struct p4ni9_state *st,
 			return false;
 		}
 	}
-	snprintf(why, whylen, "%s", c->dump_via);
+	snprintf(why, whylen, "%s", p4ni9_dump_via(c, st->series));
 	return true;
 }
 
@@ -343,6 +409,11 @@ void p4ni9_status(FILE *out, const char *root, const struct p4ni9_state *st)
 		st->has_p4ni9 ? "present" :
 		st->kallsyms_read ? "missing (kernel not patched, or CONFIG_P4NI9=n)" :
 		"unknown (/proc/kallsyms unreadable)");
+	if (st->nr >= 0)
+		fprintf(out, "p4ni9 number: %d (%s)\n", st->nr, st->nr_why);
+	else
+		fprintf(out, "p4ni9 number: %s\n", st->nr_why);
+	fprintf(out, "kernel series: %s\n", p4ni9_series_name(st->series));
 	if (st->online_cpus >= 0)
 		fprintf(out, "online CPUs: %d\n", st->online_cpus);
 	fprintf(out, "\n%-2s  %-18s  %-5s  %s\n", "nr", "name", "dump?", "why");
@@ -355,13 +426,15 @@ void p4ni9_status(FILE *out, const char *root, const struct p4ni9_state *st)
 	}
 }
 
-int p4ni9_arm(const char *root, const struct p4ni9_row *c, FILE *err)
+int p4ni9_arm(const char *root, const struct p4ni9_row *c, enum p4ni9_series series,
+	      FILE *err)
 {
+	const struct p4ni9_setting *set = p4ni9_settings(c, series);
 	char full[512], cur[64];
 	int j;
 
-	for (j = 0; j < P4NI9_MAX_SETTINGS && c->settings[j].path; j++) {
-		const struct p4ni9_setting *s = &c->settings[j];
+	for (j = 0; j < P4NI9_MAX_SETTINGS && set[j].path; j++) {
+		const struct p4ni9_setting *s = &set[j];
 		FILE *f;
 		int e = 0;
 

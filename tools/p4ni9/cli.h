@@ -35,10 +35,17 @@ struct p4ni9_opts {
 	bool force;
 	bool yes;
 	bool arm;
+	int series;		/* --kernel SERIES for list, -1 when not given */
 };
 
-/* System call number of p4ni9 on Linux 6.1 (asm-generic and x86_64 tables). */
-#define P4NI9_NR 451
+/*
+ * p4ni9's system call number differs between series: 451 on 6.1 (where
+ * /sys/kernel/p4ni9_nr does not exist), 600 on 6.12, which says so in
+ * /sys/kernel/p4ni9_nr. 451 is cachestat since 6.5: a number is never
+ * guessed for a kernel that does not say it (see docs/kernel-series.md).
+ */
+#define P4NI9_NR_6_1 451
+#define P4NI9_NR_FILE "/sys/kernel/p4ni9_nr"
 
 extern const char p4ni9_usage[];
 
@@ -49,7 +56,7 @@ int p4ni9_parse(int argc, char **argv, struct p4ni9_opts *o, FILE *err);
 const char *p4ni9_strerror(int err);
 int p4ni9_exit_code(int err);
 
-void p4ni9_list(FILE *out, bool tsv);
+void p4ni9_list(FILE *out, bool tsv, enum p4ni9_series series);
 
 /*
  * The machine's state, read from files below root ("" for the real one):
@@ -60,6 +67,10 @@ struct p4ni9_state {
 	int online_cpus;	/* -1 when unknown */
 	bool has_p4ni9;		/* the running kernel has the system call */
 	bool kallsyms_read;	/* has_p4ni9 comes from /proc/kallsyms */
+	enum p4ni9_series series;	/* from the release; 6.1 when unknown */
+	char release[64];	/* /proc/sys/kernel/osrelease, "" when unknown */
+	int nr;			/* p4ni9's system call number, -1 when unknown */
+	char nr_why[256];	/* where nr comes from, or why it is unknown */
 };
 
 void p4ni9_read_state(const char *root, struct p4ni9_state *st);
@@ -68,6 +79,7 @@ bool p4ni9_will_dump(const char *root, const struct p4ni9_state *st,
 		     const struct p4ni9_row *c, char *why, size_t whylen);
 void p4ni9_status(FILE *out, const char *root, const struct p4ni9_state *st);
 /* Writes the case's settings; returns 0 or an errno, with a message to err. */
-int p4ni9_arm(const char *root, const struct p4ni9_row *c, FILE *err);
+int p4ni9_arm(const char *root, const struct p4ni9_row *c, enum p4ni9_series series,
+	      FILE *err);
 
 #endif

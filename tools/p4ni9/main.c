@@ -9,12 +9,12 @@
 
 #include "cli.h"
 
-static int call_p4ni9(int which)
+static int call_p4ni9(const struct p4ni9_state *st, int which)
 {
 	long r;
 
 	fflush(NULL);
-	r = syscall(P4NI9_NR, which);
+	r = syscall(st->nr, which);
 	return r < 0 ? errno : 0;
 }
 
@@ -38,13 +38,22 @@ static bool confirmed(const struct p4ni9_row *c)
 	return !strcmp(answer, "yes\n");
 }
 
-/* The syscall number belongs to another call on kernels without p4ni9. */
+/*
+ * The syscall number belongs to another call on kernels without p4ni9, and
+ * p4ni9's number differs between series: never call a number the running
+ * kernel has not confirmed.
+ */
 static bool check_present(const struct p4ni9_state *st)
 {
-	if (st->has_p4ni9 || !st->kallsyms_read)
-		return true;
-	fprintf(stderr, "p4ni9: %s\n", p4ni9_strerror(ENOSYS));
-	return false;
+	if (st->kallsyms_read && !st->has_p4ni9) {
+		fprintf(stderr, "p4ni9: %s\n", p4ni9_strerror(ENOSYS));
+		return false;
+	}
+	if (st->nr < 0) {
+		fprintf(stderr, "p4ni9: the system call number of this kernel is %s\n", st->nr_why);
+		return false;
+	}
+	return true;
 }
 
 static int trigger(const struct p4ni9_opts *o, const struct p4ni9_state *st)
@@ -55,7 +64,7 @@ static int trigger(const struct p4ni9_opts *o, const struct p4ni9_state *st)
 
 	if (!check_present(st))
 		return EXIT_ENOSYS;
-	if (o->arm && p4ni9_arm("", c, stderr))
+	if (o->arm && p4ni9_arm("", c, st->series, stderr))
 		return EXIT_FAIL;
 	if (c->outcome == OUTCOME_DUMP) {
 		if (st->crash_loaded != 1 && !o->force) {
@@ -80,7 +89,7 @@ static int trigger(const struct p4ni9_opts *o, const struct p4ni9_state *st)
 	}
 	printf("p4ni9: triggering case %d (%s): %s\n", c->nr, c->name, c->what);
 	snprintf(what, sizeof(what), "case %d (%s)", c->nr, c->name);
-	err = call_p4ni9(c->nr);
+	err = call_p4ni9(st, c->nr);
 	if (!err && c->then_yield) {
 		printf("p4ni9: returned with preemption disabled; yielding the CPU\n");
 		fflush(stdout);
@@ -104,20 +113,25 @@ int main(int argc, char **argv)
 		fputs(p4ni9_usage, stdout);
 		return EXIT_OK;
 	case CMD_LIST:
-		p4ni9_list(stdout, o.tsv);
+		if (o.series < 0) {
+			p4ni9_read_state("", &st);
+			o.series = st.series;
+		}
+		p4ni9_list(stdout, o.tsv, o.series);
 		return EXIT_OK;
 	case CMD_STATUS:
 		p4ni9_read_state("", &st);
 		p4ni9_status(stdout, "", &st);
 		return EXIT_OK;
 	case CMD_ARM:
-		return p4ni9_arm("", o.c, stderr) ? EXIT_FAIL : EXIT_OK;
+		p4ni9_read_state("", &st);
+		return p4ni9_arm("", o.c, st.series, stderr) ? EXIT_FAIL : EXIT_OK;
 	case CMD_RAW:
 		p4ni9_read_state("", &st);
 		if (!check_present(&st))
 			return EXIT_ENOSYS;
 		snprintf(what, sizeof(what), "p4ni9(%d)", o.raw);
-		return report(what, call_p4ni9(o.raw));
+		return report(what, call_p4ni9(&st, o.raw));
 	case CMD_TRIGGER:
 		p4ni9_read_state("", &st);
 		return trigger(&o, &st);
