@@ -86,9 +86,12 @@ def _frames(trace):
         except (LookupError, ValueError):  # drgn could not unwind further
             names.append("??? (drgn 0.0.22 unwinds no further)")
             break
+        if pc == 0:  # no registers in the dump: a CPU the crash did not stop
+            names.append("0x0 (no registers saved for this CPU)")
+            break
         try:
             name = prog.symbol(pc - (0 if frame.interrupted else 1)).name
-        except (LookupError, ValueError):
+        except (LookupError, ValueError, OverflowError):
             name = hex(pc)
         if not names or names[-1] != name:
             names.append(name)
@@ -130,7 +133,7 @@ def facts(out=sys.stdout):
         try:
             for i, name in enumerate(_frames(cpu_trace(cpu))):
                 p("    #%-2d %s" % (i, name))
-        except (drgn.FaultError, ValueError, LookupError) as e:
+        except (drgn.FaultError, ValueError, LookupError, OverflowError) as e:
             p("    (no stack trace: %s)" % e)
     p("kernel log, last lines:")
     for l in lines[-8:]:
