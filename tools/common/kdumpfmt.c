@@ -11,11 +11,11 @@
  * arm64 and x86_64 are little-endian.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "errf.h"
 #include "kdumpfmt.h"
 
 #define SIGNATURE "KDUMP   "
@@ -53,16 +53,6 @@ static uint64_t le64(const unsigned char *p)
 	return le32(p) | (uint64_t)le32(p + 4) << 32;
 }
 
-static int fail(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 static int read_at(FILE *f, uint64_t off, void *buf, size_t len)
 {
 	if (off > (uint64_t)INT64_MAX || fseeko(f, (off_t)off, SEEK_SET))
@@ -98,20 +88,20 @@ int kdump_check(FILE *f, struct kdump_info *info, char *err, size_t errlen)
 	memset(info, 0, sizeof(*info));
 	info->dump_level = -1;
 	if (fstat(fileno(f), &st))
-		return fail(err, errlen, "cannot stat: %s", strerror(errno));
+		return errf(err, errlen, "cannot stat: %s", strerror(errno));
 	info->file_size = (uint64_t)st.st_size;
 	if (info->file_size < DH_SIZE)
-		return fail(err, errlen, "%llu bytes: too short for a dump header",
+		return errf(err, errlen, "%llu bytes: too short for a dump header",
 			    (unsigned long long)info->file_size);
 	if (read_at(f, 0, dh, sizeof(dh)))
-		return fail(err, errlen, "cannot read the dump header");
+		return errf(err, errlen, "cannot read the dump header");
 	if (memcmp(dh, SIGNATURE, 8)) {
 		if (!memcmp(dh, "\177ELF", 4))
-			return fail(err, errlen, "an ELF file, not a kdump-compressed dump");
+			return errf(err, errlen, "an ELF file, not a kdump-compressed dump");
 		if (!memcmp(dh, "makedumpfile", 12))
-			return fail(err, errlen,
+			return errf(err, errlen,
 				    "flattened format (makedumpfile -F): reassemble it with makedumpfile -R");
-		return fail(err, errlen, "no KDUMP signature: not a kdump-compressed dump");
+		return errf(err, errlen, "no KDUMP signature: not a kdump-compressed dump");
 	}
 	info->header_version = (int)le32(dh + DH_VERSION);
 	memcpy(info->release, dh + DH_UTS_RELEASE, 64);
@@ -124,20 +114,20 @@ int kdump_check(FILE *f, struct kdump_info *info, char *err, size_t errlen)
 	info->nr_cpus = (int)le32(dh + DH_NR_CPUS);
 
 	if (info->header_version < 1 || info->header_version > 100)
-		return fail(err, errlen, "header version %d is not one makedumpfile writes",
+		return errf(err, errlen, "header version %d is not one makedumpfile writes",
 			    info->header_version);
 	if (info->block_size < 512 || info->block_size > MAX_BLOCK_SIZE ||
 	    (info->block_size & (info->block_size - 1)))
-		return fail(err, errlen, "bad block size %u", info->block_size);
+		return errf(err, errlen, "bad block size %u", info->block_size);
 	if (info->status & DUMP_DH_COMPRESSED_INCOMPLETE)
-		return fail(err, errlen, "the header marks the dump incomplete (the disk filled up?)");
+		return errf(err, errlen, "the header marks the dump incomplete (the disk filled up?)");
 	if (sub_hdr == 0 || bitmap_blocks == 0)
-		return fail(err, errlen, "no sub-header or no bitmap");
+		return errf(err, errlen, "no sub-header or no bitmap");
 
 	if ((1 + (uint64_t)sub_hdr) * info->block_size > info->file_size)
-		return fail(err, errlen, "truncated: the sub-header ends past the end of the file");
+		return errf(err, errlen, "truncated: the sub-header ends past the end of the file");
 	if (read_at(f, info->block_size, sh, sizeof(sh)))
-		return fail(err, errlen, "cannot read the sub-header");
+		return errf(err, errlen, "cannot read the sub-header");
 	info->dump_level = (int)le32(sh + SH_DUMP_LEVEL);
 	if (info->header_version >= 3) {
 		info->vmcoreinfo_offset = le64(sh + SH_VMCOREINFO);
@@ -145,13 +135,13 @@ int kdump_check(FILE *f, struct kdump_info *info, char *err, size_t errlen)
 		if (info->vmcoreinfo_size &&
 		    (info->vmcoreinfo_offset > info->file_size ||
 		     info->vmcoreinfo_size > info->file_size - info->vmcoreinfo_offset))
-			return fail(err, errlen, "truncated: VMCOREINFO lies past the end of the file");
+			return errf(err, errlen, "truncated: VMCOREINFO lies past the end of the file");
 	}
 	/* Readers allocate what these say: they must lie inside the file. */
 	if (info->header_version >= 4 && !in_file(sh + SH_NOTE, info->file_size))
-		return fail(err, errlen, "truncated or corrupt: the ELF notes lie past the end of the file");
+		return errf(err, errlen, "truncated or corrupt: the ELF notes lie past the end of the file");
 	if (info->header_version >= 5 && !in_file(sh + SH_ERASEINFO, info->file_size))
-		return fail(err, errlen, "truncated or corrupt: the erase info lies past the end of the file");
+		return errf(err, errlen, "truncated or corrupt: the erase info lies past the end of the file");
 	if (info->header_version >= 6) {
 		uint64_t mapnr32 = info->max_mapnr;
 
@@ -162,30 +152,30 @@ int kdump_check(FILE *f, struct kdump_info *info, char *err, size_t errlen)
 		 * crashes tearing down when they disagree.
 		 */
 		if (mapnr32 != (info->max_mapnr > UINT32_MAX ? UINT32_MAX : info->max_mapnr))
-			return fail(err, errlen, "corrupt: the header says %llu pages, the sub-header %llu",
+			return errf(err, errlen, "corrupt: the header says %llu pages, the sub-header %llu",
 				    (unsigned long long)mapnr32, (unsigned long long)info->max_mapnr);
 	}
 
 	bitmap_off = (1 + (uint64_t)sub_hdr) * info->block_size;
 	bitmap_len = (uint64_t)bitmap_blocks * info->block_size / 2;
 	if (bitmap_len * 8 < info->max_mapnr)
-		return fail(err, errlen, "bitmap of %llu bits for %llu pages",
+		return errf(err, errlen, "bitmap of %llu bits for %llu pages",
 			    (unsigned long long)bitmap_len * 8,
 			    (unsigned long long)info->max_mapnr);
 	pd_off = bitmap_off + 2 * bitmap_len;
 	if (pd_off > info->file_size)
-		return fail(err, errlen, "truncated: the bitmaps end past the end of the file");
+		return errf(err, errlen, "truncated: the bitmaps end past the end of the file");
 
 	/* Count the pages in the dump: bits set in the second bitmap. */
 	buf = malloc(info->block_size);
 	if (!buf)
-		return fail(err, errlen, "out of memory");
+		return errf(err, errlen, "out of memory");
 	chunk = info->block_size;
 	for (done = 0; done < bitmap_len; done += chunk) {
 		uint64_t n = bitmap_len - done < chunk ? bitmap_len - done : chunk;
 
 		if (read_at(f, bitmap_off + bitmap_len + done, buf, n)) {
-			fail(err, errlen, "cannot read the bitmap");
+			errf(err, errlen, "cannot read the bitmap");
 			goto out;
 		}
 		for (i = 0; i < n; i++) {
@@ -200,7 +190,7 @@ int kdump_check(FILE *f, struct kdump_info *info, char *err, size_t errlen)
 		}
 	}
 	if (info->pages > (info->file_size - pd_off) / PD_SIZE) {
-		fail(err, errlen,
+		errf(err, errlen,
 		     "truncated: %llu pages need %llu bytes of page descriptors, the file has %llu",
 		     (unsigned long long)info->pages,
 		     (unsigned long long)(info->pages * PD_SIZE),
@@ -216,7 +206,7 @@ int kdump_check(FILE *f, struct kdump_info *info, char *err, size_t errlen)
 		if (n > chunk / PD_SIZE)
 			n = chunk / PD_SIZE;
 		if (read_at(f, pd_off + i * PD_SIZE, buf, n * PD_SIZE)) {
-			fail(err, errlen, "cannot read page descriptors");
+			errf(err, errlen, "cannot read page descriptors");
 			goto out;
 		}
 		for (j = 0; j < n; j++) {
@@ -225,7 +215,7 @@ int kdump_check(FILE *f, struct kdump_info *info, char *err, size_t errlen)
 
 			if (size == 0 || size > info->block_size || off < data_min ||
 			    off > info->file_size || size > info->file_size - off) {
-				fail(err, errlen,
+				errf(err, errlen,
 				     "truncated or corrupt: page %llu of %llu has data at %llu+%u, the file has %llu bytes",
 				     (unsigned long long)(i + j + 1),
 				     (unsigned long long)info->pages,
@@ -247,7 +237,7 @@ int kdump_check_path(const char *path, struct kdump_info *info, char *err, size_
 	int rc;
 
 	if (!f)
-		return fail(err, errlen, "%s: %s", path, strerror(errno));
+		return errf(err, errlen, "%s: %s", path, strerror(errno));
 	rc = kdump_check(f, info, err, errlen);
 	fclose(f);
 	return rc;

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* kdump-save settings: defaults, kdump.* kernel parameters, --options. */
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/errf.h"
 #include "config.h"
 
 void save_config_defaults(struct save_config *c)
@@ -21,23 +21,13 @@ void save_config_defaults(struct save_config *c)
 	c->after = AFTER_REBOOT;
 }
 
-static int fail(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 static int set_str(char *dst, size_t size, const char *key, const char *v,
 		   char *err, size_t errlen)
 {
 	if (!*v)
-		return fail(err, errlen, "%s: empty value", key);
+		return errf(err, errlen, "%s: empty value", key);
 	if (strlen(v) >= size)
-		return fail(err, errlen, "%s: value too long (max %zu)", key, size - 1);
+		return errf(err, errlen, "%s: value too long (max %zu)", key, size - 1);
 	strcpy(dst, v);
 	return 0;
 }
@@ -50,7 +40,7 @@ static int set_int(int *dst, const char *key, const char *v, int lo, int hi,
 
 	n = strtol(v, &end, 10);
 	if (!*v || *end || n < lo || n > hi)
-		return fail(err, errlen, "%s: '%s' is not a number in %d..%d", key, v, lo, hi);
+		return errf(err, errlen, "%s: '%s' is not a number in %d..%d", key, v, lo, hi);
 	*dst = (int)n;
 	return 0;
 }
@@ -63,10 +53,10 @@ int save_config_set(struct save_config *c, const char *kv, char *err, size_t err
 	size_t n;
 
 	if (!eq)
-		return fail(err, errlen, "'%s': expected key=value", kv);
+		return errf(err, errlen, "'%s': expected key=value", kv);
 	n = (size_t)(eq - kv);
 	if (n == 0 || n >= sizeof(key))
-		return fail(err, errlen, "'%s': bad key", kv);
+		return errf(err, errlen, "'%s': bad key", kv);
 	memcpy(key, kv, n);
 	key[n] = '\0';
 	v = eq + 1;
@@ -79,7 +69,7 @@ int save_config_set(struct save_config *c, const char *kv, char *err, size_t err
 		return set_str(c->fstype, sizeof(c->fstype), key, v, err, errlen);
 	if (!strcmp(key, "dir")) {
 		if (v[0] != '/' || strstr(v, ".."))
-			return fail(err, errlen, "dir: '%s' must be an absolute path without '..'", v);
+			return errf(err, errlen, "dir: '%s' must be an absolute path without '..'", v);
 		return set_str(c->dir, sizeof(c->dir), key, v, err, errlen);
 	}
 	if (!strcmp(key, "vmcore"))
@@ -100,10 +90,10 @@ int save_config_set(struct save_config *c, const char *kv, char *err, size_t err
 		else if (!strcmp(v, "none"))
 			c->after = AFTER_NONE;
 		else
-			return fail(err, errlen, "after: '%s' is not reboot, poweroff or none", v);
+			return errf(err, errlen, "after: '%s' is not reboot, poweroff or none", v);
 		return 0;
 	}
-	return fail(err, errlen, "unknown setting '%s' (device, fstype, dir, level, keep, timeout, after, vmcore, makedumpfile)",
+	return errf(err, errlen, "unknown setting '%s' (device, fstype, dir, level, keep, timeout, after, vmcore, makedumpfile)",
 		    key);
 }
 
@@ -127,7 +117,7 @@ int save_config_cmdline(struct save_config *c, const char *cmdline, char *err, s
 			break;
 		if (!strncmp(p, "kdump.", 6)) {
 			if (n - 6 >= sizeof(word))
-				return fail(err, errlen, "kernel parameter too long: %.40s...", p);
+				return errf(err, errlen, "kernel parameter too long: %.40s...", p);
 			memcpy(word, p + 6, n - 6);
 			word[n - 6] = '\0';
 			if (save_config_set(&t, word, err, errlen))

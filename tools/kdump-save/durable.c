@@ -2,22 +2,12 @@
 /* kdump-save: files that reach the disk before they are called saved. */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/errf.h"
 #include "durable.h"
-
-static int fail(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 int durable_commit(int dirfd, const char *tmp, const char *final, sync_fn sync,
 		   char *err, size_t errlen)
@@ -25,19 +15,19 @@ int durable_commit(int dirfd, const char *tmp, const char *final, sync_fn sync,
 	int fd = openat(dirfd, tmp, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
-		return fail(err, errlen, "open %s: %s", tmp, strerror(errno));
+		return errf(err, errlen, "open %s: %s", tmp, strerror(errno));
 	if (sync(fd)) {
 		int e = errno;
 
 		close(fd);
-		return fail(err, errlen, "fsync %s: %s", tmp, strerror(e));
+		return errf(err, errlen, "fsync %s: %s", tmp, strerror(e));
 	}
 	if (close(fd))
-		return fail(err, errlen, "close %s: %s", tmp, strerror(errno));
+		return errf(err, errlen, "close %s: %s", tmp, strerror(errno));
 	if (renameat(dirfd, tmp, dirfd, final))
-		return fail(err, errlen, "rename %s to %s: %s", tmp, final, strerror(errno));
+		return errf(err, errlen, "rename %s to %s: %s", tmp, final, strerror(errno));
 	if (sync(dirfd))
-		return fail(err, errlen, "fsync of the directory after renaming %s: %s", final,
+		return errf(err, errlen, "fsync of the directory after renaming %s: %s", final,
 			    strerror(errno));
 	return 0;
 }
@@ -45,7 +35,7 @@ int durable_commit(int dirfd, const char *tmp, const char *final, sync_fn sync,
 static int tmp_name(char *tmp, size_t len, const char *final, char *err, size_t errlen)
 {
 	if (snprintf(tmp, len, ".%s.tmp", final) >= (int)len)
-		return fail(err, errlen, "%s: name too long", final);
+		return errf(err, errlen, "%s: name too long", final);
 	return 0;
 }
 
@@ -59,7 +49,7 @@ int durable_reserve(int dirfd, const char *final, size_t size, char *err, size_t
 		return -1;
 	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return fail(err, errlen, "create %s: %s", tmp, strerror(errno));
+		return errf(err, errlen, "create %s: %s", tmp, strerror(errno));
 	/* posix_fallocate() writes zeros where the file system cannot allocate (vfat). */
 	e = posix_fallocate(fd, 0, (off_t)size);
 	if (e || close(fd)) {
@@ -68,7 +58,7 @@ int durable_reserve(int dirfd, const char *final, size_t size, char *err, size_t
 		else
 			close(fd);
 		unlinkat(dirfd, tmp, 0);
-		return fail(err, errlen, "reserve %zu bytes for %s: %s", size, tmp, strerror(e));
+		return errf(err, errlen, "reserve %zu bytes for %s: %s", size, tmp, strerror(e));
 	}
 	return 0;
 }
@@ -86,14 +76,14 @@ int durable_write(int dirfd, const char *final, const void *data, size_t len, sy
 	/* Not O_TRUNC: the space durable_reserve() took is written over, then cut to size. */
 	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return fail(err, errlen, "create %s: %s", tmp, strerror(errno));
+		return errf(err, errlen, "create %s: %s", tmp, strerror(errno));
 	while (len) {
 		ssize_t n = write(fd, p, len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			fail(err, errlen, "write %s: %s", tmp, n ? strerror(errno) : "no progress");
+			errf(err, errlen, "write %s: %s", tmp, n ? strerror(errno) : "no progress");
 			close(fd);
 			unlinkat(dirfd, tmp, 0);
 			return -1;
@@ -102,14 +92,14 @@ int durable_write(int dirfd, const char *final, const void *data, size_t len, sy
 		len -= (size_t)n;
 	}
 	if (ftruncate(fd, p - (const char *)data)) {
-		fail(err, errlen, "truncate %s: %s", tmp, strerror(errno));
+		errf(err, errlen, "truncate %s: %s", tmp, strerror(errno));
 		close(fd);
 		unlinkat(dirfd, tmp, 0);
 		return -1;
 	}
 	if (close(fd) || durable_commit(dirfd, tmp, final, sync, err, errlen)) {
 		if (!err[0])
-			fail(err, errlen, "close %s: %s", tmp, strerror(errno));
+			errf(err, errlen, "close %s: %s", tmp, strerror(errno));
 		unlinkat(dirfd, tmp, 0);
 		return -1;
 	}
