@@ -407,6 +407,10 @@ static void test_how(void)
 	   HOW_WATCHDOG, "how: watchdog");
 	ok(dump_how_text("watchdog: BUG: soft lockup - CPU#1 stuck\nKernel panic") ==
 	   HOW_SOFT_LOCKUP, "how: soft lockup wins over its panic");
+	ok(dump_how_text("watchdog: BUG: soft lockup - CPU#1 stuck for 3s!\n"
+			 "rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:\n"
+			 "Kernel panic - not syncing: RCU Stall\n") == HOW_RCU_STALL,
+	   "how: an RCU stall's panic wins over the soft lockups of CPUs waiting for the stuck one");
 	ok(dump_how_text("Internal error: Oops: 96000006") == HOW_OOPS, "how: oops");
 	ok(dump_how_text("nothing") == HOW_NONE && dump_how_text(NULL) == HOW_NONE, "how: none");
 	ok(cpus_not_stopped("SMP: failed to stop secondary CPUs 1-3\nx SMP: failed to stop secondary CPUs 2\n",

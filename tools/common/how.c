@@ -18,8 +18,13 @@ static const struct {
 	{ HOW_WATCHDOG, "dumpwatch: " HOW_HARD_LOCKUP_TEXT " on CPU" },
 	/* 6.12: mainline's perf detector, an NMI on the stuck CPU itself. */
 	{ HOW_NMI_WATCHDOG, "Watchdog detected " HOW_HARD_LOCKUP_TEXT " on cpu" },
-	{ HOW_SOFT_LOCKUP, "soft lockup - CPU" },
+	/*
+	 * Before the soft lockup: a CPU stuck with IRQs off makes the CPUs
+	 * that wait for it report soft lockups (warnings only, 6.12's case 5
+	 * arms no softlockup_panic), then RCU's stall report panics.
+	 */
 	{ HOW_RCU_STALL, "not syncing: RCU Stall" },
+	{ HOW_SOFT_LOCKUP, "soft lockup - CPU" },
 	{ HOW_OOPS, "Internal error: Oops" },
 	{ HOW_PANIC, "Kernel panic" },
 };
