@@ -401,6 +401,11 @@ static void test_how(void)
 
 	ok(dump_how_text("Kernel panic - not syncing: dumpwatch: dump button\n") == HOW_BUTTON,
 	   "how: button");
+	ok(dump_how_text("dump_button: dump button pressed (heard on CPU#1)\n"
+			 "Kernel panic - not syncing: dump button\n") == HOW_BUTTON,
+	   "how: button, 6.12's dump-button driver");
+	ok(dump_how_text("Kernel panic - not syncing: dump button\n") != HOW_PANIC,
+	   "how: 6.12's button panic is no plain panic");
 	ok(dump_how_text("Kernel panic - not syncing: dumpwatch: hard LOCKUP (NMI)") ==
 	   HOW_NMI_WATCHDOG, "how: NMI watchdog");
 	ok(dump_how_text("Kernel panic - not syncing: dumpwatch: hard LOCKUP on CPU#2") ==
@@ -434,6 +439,13 @@ static void test_cmdlines(void)
 	ok(!kernel_cmdline(board_lookup("rpi4"), NULL, buf, sizeof(buf)) &&
 	   !strcmp(buf, "console=ttyS1,115200 crashkernel=64M panic=10 rdinit=/init "
 		   "dumpwatch.button=pinctrl-bcm2711:21:falling"), "rpi4 kernel command line");
+	ok(!board_cmdline(board_lookup("rpi4"), SERIES_6_12, buf, sizeof(buf)) &&
+	   !strcmp(buf, "console=ttyS1,115200 crashkernel=64M panic=10 rdinit=/init "
+		   "dump_button.gpio=pinctrl-bcm2711:21:falling"),
+	   "rpi4 kernel command line on 6.12: the dump-button driver's parameter");
+	ok(!board_cmdline(board_lookup("virt"), SERIES_6_1, buf, sizeof(buf)) &&
+	   strstr(buf, " dumpwatch.button=9030000.pl061:3") && !strstr(buf, "dump_button"),
+	   "virt kernel command line on 6.1: dumpwatch's button");
 }
 
 int main(void)

@@ -82,6 +82,16 @@ static void test_verdicts(void)
 		"dumpwd: dump button pressed",
 		"Kernel panic - not syncing: dump button",
 	};
+	/* The button as 6.1's dumpwatch and 6.12's dump-button driver say it. */
+	static const char *const button61[] = {
+		"dumpwatch: dump button pressed (heard on CPU#0)",
+		"every CPU has a fresh heartbeat",
+		"Kernel panic - not syncing: dumpwatch: dump button",
+	};
+	static const char *const button612[] = {
+		"dump_button: dump button pressed (heard on CPU#2)",
+		"Kernel panic - not syncing: dump button",
+	};
 	static const char *const calm[] = { "Booting Linux", "Run /init as init process" };
 	static const char *const x86null[] = {
 		"BUG: kernel NULL pointer dereference, address: 0000000000000000",
@@ -95,6 +105,13 @@ static void test_verdicts(void)
 	ok(classify_log(stall, N(stall)) == V_HARD_LOCKUP, "verdict hard-lockup from an RCU stall");
 	ok(classify_log(hard, N(hard)) == V_HARD_LOCKUP, "verdict hard-lockup from the watchdog");
 	ok(classify_log(button, N(button)) == V_BUTTON, "verdict button");
+	ok(classify_log(button61, N(button61)) == V_BUTTON &&
+	   !strcmp(panic_message(button61, N(button61)),
+		   "Kernel panic - not syncing: dumpwatch: dump button"),
+	   "verdict button, 6.1's dumpwatch, and its panic message");
+	ok(classify_log(button612, N(button612)) == V_BUTTON &&
+	   !strcmp(panic_message(button612, N(button612)), "Kernel panic - not syncing: dump button"),
+	   "verdict button, 6.12's dump-button driver, and its panic message");
 	ok(classify_log(calm, N(calm)) == V_UNKNOWN, "verdict unknown without a marker");
 	ok(classify_log(NULL, 0) == V_UNKNOWN, "verdict unknown for an empty log");
 	ok(!strcmp(verdict_name(V_SCHED_ATOMIC), "scheduling-while-atomic") &&
@@ -272,7 +289,7 @@ static void test_report(void)
 
 int main(void)
 {
-	tap_plan(65);
+	tap_plan(67);
 	test_esr();
 	test_verdicts();
 	test_cases();

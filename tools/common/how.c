@@ -14,6 +14,8 @@ static const struct {
 	const char *text;
 } how_rules[] = {
 	{ HOW_BUTTON, "not syncing: dumpwatch: dump button" },
+	/* 6.12: the dump-button driver (drivers/misc/dump-button.c). */
+	{ HOW_BUTTON, "not syncing: dump button" },
 	{ HOW_NMI_WATCHDOG, HOW_HARD_LOCKUP_TEXT " (NMI)" },
 	{ HOW_WATCHDOG, "dumpwatch: " HOW_HARD_LOCKUP_TEXT " on CPU" },
 	/* 6.12: mainline's perf detector, an NMI on the stuck CPU itself. */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * How a dump came about, read from the crashed kernel's own log: the dump
- * button, dumpwatch's NMI or heartbeat watchdog, the soft-lockup detector,
- * an oops or a plain panic. The rules live here once; the lab runner
+ * button (dumpwatch's or the dump-button driver's), dumpwatch's NMI or
+ * heartbeat watchdog, the soft-lockup detector, an oops or a plain panic. The rules live here once; the lab runner
  * (tools/lab) and triage (tools/triage/classify.c) both use them.
  */
 #ifndef DUMPABLE_HOW_H
@@ -10,7 +10,11 @@
 
 #include <stddef.h>
 
-/* What dumpwatch prints when its button is pressed (kernel/dumpwatch.c). */
+/*
+ * What the dump button prints when pressed: dumpwatch's on 6.1
+ * (kernel/dumpwatch.c), the dump-button driver's on 6.12
+ * (drivers/misc/dump-button.c), "dump button pressed (heard on CPU#N)".
+ */
 #define HOW_BUTTON_TEXT "dump button pressed"
 /* What dumpwatch's panics say: "dumpwatch: hard LOCKUP (NMI)" or "... on CPU#N". */
 #define HOW_HARD_LOCKUP_TEXT "hard LOCKUP"

@@ -126,13 +126,35 @@ int save_deadline_s(const struct spec *s)
 	return (s->save_timeout_s > 0 ? s->save_timeout_s : s->board->save_timeout_s) + SAVE_GRACE_S;
 }
 
+/*
+ * The dump button's parameter: dumpwatch's on 6.1, the dump-button
+ * driver's (kernel/src/drivers/misc/dump-button.c) on later series.
+ */
+static const char *button_param(enum p4ni9_series series)
+{
+	return series == SERIES_6_1 ? "dumpwatch.button" : "dump_button.gpio";
+}
+
+static size_t base_cmdline(const struct board *b, enum p4ni9_series series,
+			   const char *crashkernel, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "console=%s crashkernel=%s panic=%d rdinit=/init %s=%s",
+			 b->console, crashkernel && *crashkernel ? crashkernel : b->crashkernel,
+			 b->panic_s, button_param(series), b->button);
+
+	return n < 0 ? len : (size_t)n;
+}
+
+int board_cmdline(const struct board *b, enum p4ni9_series series, char *buf, size_t len)
+{
+	return base_cmdline(b, series, NULL, buf, len) < len ? 0 : -1;
+}
+
 int kernel_cmdline(const struct board *b, const struct spec *s, char *buf, size_t len)
 {
 	size_t n;
 
-	n = snprintf(buf, len, "console=%s crashkernel=%s panic=%d rdinit=/init dumpwatch.button=%s",
-		     b->console, s && s->crashkernel[0] ? s->crashkernel : b->crashkernel,
-		     b->panic_s, b->button);
+	n = base_cmdline(b, s ? s->series : SERIES_6_1, s ? s->crashkernel : NULL, buf, len);
 	if (n < len && s && s->nmi)
 		n += snprintf(buf + n, len - n, " irqchip.gicv3_pseudo_nmi=1");
 	if (n < len && s && !s->watchdog)

@@ -32,7 +32,7 @@ struct spec;
 struct board {
 	const char *name;		/* "virt", "rpi4" */
 	const char *console;		/* console= of both kernels */
-	const char *button;		/* dumpwatch.button= */
+	const char *button;		/* dumpwatch.button= (6.1), dump_button.gpio= */
 	int panic_s;			/* panic= of both kernels */
 	const char *capture_fstype;	/* kdump.fstype= (NULL: kdump-save's default) */
 	const char *capture_dir;	/* kdump.dir= (NULL: the default) */
@@ -84,8 +84,10 @@ int capture_cmdline(const struct board *b, const char *label, int save_timeout_s
  */
 #define SAVE_GRACE_S 30
 int save_deadline_s(const struct spec *s);
-/* The main kernel's command line; @s may be NULL (a board's default). */
+/* The main kernel's command line; @s may be NULL (a board's default, 6.1). */
 int kernel_cmdline(const struct board *b, const struct spec *s, char *buf, size_t len);
+/* The board's default main command line for a kernel series (lab cmdline). */
+int board_cmdline(const struct board *b, enum p4ni9_series series, char *buf, size_t len);
 
 enum onoff { OFF, ON };
 

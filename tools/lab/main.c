@@ -4,7 +4,8 @@
  *   lab run CASE [options]       one run (./dumpable run; paths from the environment)
  *   lab check CASE [options]     only check the options: exit 0 good, 2 bad, 3 --help
  *   lab capture-cmdline [--board B] [--label L]   the capture kernel's command line
- *   lab cmdline [--board B]      the main kernel's command line (the board's defaults)
+ *   lab cmdline [--board B] [--kernel S]   the main kernel's command line (the board's
+ *                                defaults, for kernel series S: 6.1 by default)
  */
 #include <stdio.h>
 #include <string.h>
@@ -17,7 +18,7 @@ static int usage(void)
 {
 	fputs("usage: lab run CASE [options] | lab check CASE [options]\n"
 	      "       lab capture-cmdline [--board virt|rpi4] [--label LABEL]\n"
-	      "       lab cmdline [--board virt|rpi4]\n"
+	      "       lab cmdline [--board virt|rpi4] [--kernel 6.1|6.12]\n"
 	      "The lab runner; ./dumpable run is its front door (see ./dumpable --help).\n",
 	      stderr);
 	return 2;
@@ -34,16 +35,18 @@ static int cmd_check(int argc, char **argv)
 /* capture-cmdline and cmdline: the command lines as the board's kernels get them. */
 static int cmd_cmdline(bool capture, int argc, char **argv)
 {
-	const char *board = "virt", *label = NULL;
+	const char *board = "virt", *label = NULL, *kernel = "6.1";
 	const struct board *b;
 	char buf[1024];
-	int i;
+	int i, series;
 
 	for (i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "--board") && i + 1 < argc)
 			board = argv[++i];
 		else if (capture && !strcmp(argv[i], "--label") && i + 1 < argc)
 			label = argv[++i];
+		else if (!capture && !strcmp(argv[i], "--kernel") && i + 1 < argc)
+			kernel = argv[++i];
 		else
 			return usage();
 	}
@@ -56,8 +59,14 @@ static int cmd_cmdline(bool capture, int argc, char **argv)
 		fprintf(stderr, "lab: dump label '%s': letters, digits, - and _ only\n", label);
 		return 2;
 	}
+	series = p4ni9_series_lookup(kernel);
+	if (series < 0) {
+		fprintf(stderr, "lab: --kernel: '%s' is not a kernel series the lab builds (6.1, 6.12)\n",
+			kernel);
+		return 2;
+	}
 	if (capture ? capture_cmdline(b, label, 0, NULL, buf, sizeof(buf)) :
-		      kernel_cmdline(b, NULL, buf, sizeof(buf)))
+		      board_cmdline(b, series, buf, sizeof(buf)))
 		return 2;
 	puts(buf);
 	return 0;
