@@ -89,6 +89,9 @@ static const struct fixture fixtures[] = {
 	  "dump", "dump", true, "button", "", "" },
 	{ "button-healthy", "lock-unlock --press-button-after 2", false, "dump", "dump", true,
 	  "button", "", "" },
+	/* 6.12: the dump-button driver's texts, the same expectation. */
+	{ "button-healthy-6.12", "lock-unlock --kernel 6.12 --press-button-after 2", false, "dump",
+	  "dump", true, "button", "", "" },
 	{ "irqoff-hung", "double-lock-irqoff --smp 1 --gic 2", true, "hung", "hung", true, NULL, "", "" },
 	/* Issue 8: a guest that never boots is an error, not hung. */
 	{ "boot-never", "double-lock-irqoff --watchdog off", true, "error", "hung", false, NULL, "",
@@ -236,6 +239,15 @@ static void test_capture_spec(void)
 	ok(parse(&s, "panic --crashkernel 24M") == 0 && !strcmp(s.crashkernel, "24M") &&
 	   !kernel_cmdline(s.board, &s, buf, sizeof(buf)) && strstr(buf, "crashkernel=24M "),
 	   "--crashkernel 24M reaches the kernel command line");
+	ok(parse(&s, "lock-unlock --kernel 6.12 --press-button-after 2") == 0 &&
+	   !strcmp(spec_expected(&s), "dump") && !kernel_cmdline(s.board, &s, buf, sizeof(buf)) &&
+	   strstr(buf, " dump_button.gpio=9030000.pl061:3") && !strstr(buf, "dumpwatch"),
+	   "6.12: the dump-button driver's dump_button.gpio= on virt's command line, no dumpwatch: %s",
+	   buf);
+	ok(parse(&s, "lock-unlock --press-button-after 2") == 0 &&
+	   !kernel_cmdline(s.board, &s, buf, sizeof(buf)) &&
+	   strstr(buf, " dumpwatch.button=9030000.pl061:3") && !strstr(buf, "dump_button"),
+	   "6.1: dumpwatch.button= on virt's command line");
 	ok(parse(&s, "panic --crashkernel 24") < 0 && parse(&s, "panic --crashkernel 4M") < 0 &&
 	   parse(&s, "panic --crashkernel 2048M") < 0 && parse(&s, "panic --crashkernel M") < 0 &&
 	   parse(&s, "panic --crashkernel -1M") < 0, "--crashkernel: 8M to 1024M, in MiB");

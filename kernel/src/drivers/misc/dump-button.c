@@ -15,12 +15,14 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/device.h>
 #include <linux/err.h>
 #include <linux/gpio/consumer.h>
 #include <linux/gpio/machine.h>
 #include <linux/init.h>
 #include <linux/interrupt.h>
 #include <linux/kstrtox.h>
+#include <linux/limits.h>
 #include <linux/mod_devicetable.h>
 #include <linux/moduleparam.h>
 #include <linux/panic.h>
