@@ -33,8 +33,8 @@
 
 #define DRIVER_NAME "dump-button"
 
-static char *gpio;
-module_param(gpio, charp, 0444);
+static char *gpio_param;
+module_param_named(gpio, gpio_param, charp, 0444);
 MODULE_PARM_DESC(gpio, "GPIO line of a dump button: CHIP:LINE[:rising|:falling]");
 
 static irqreturn_t dump_button_irq(int irq, void *dev_id)
@@ -108,7 +108,7 @@ static int __init dump_button_add_device(void)
 	char *line, *edge;
 	unsigned int hwnum;
 
-	if (strscpy(chip, gpio, sizeof(chip)) < 0)
+	if (strscpy(chip, gpio_param, sizeof(chip)) < 0)
 		goto bad;
 	line = strchr(chip, ':');
 	if (!line)
@@ -137,7 +137,7 @@ static int __init dump_button_add_device(void)
 	return 0;
 
 bad:
-	pr_err("gpio=%s: not CHIP:LINE[:rising|:falling]\n", gpio);
+	pr_err("gpio=%s: not CHIP:LINE[:rising|:falling]\n", gpio_param);
 	return -EINVAL;
 }
 
@@ -146,7 +146,7 @@ static int __init dump_button_init(void)
 	int ret;
 
 	ret = platform_driver_register(&dump_button_driver);
-	if (ret || !gpio || !*gpio)
+	if (ret || !gpio_param || !*gpio_param)
 		return ret;
 
 	/* The driver stays for the device tree's buttons even if this fails. */
