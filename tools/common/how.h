@@ -2,8 +2,9 @@
 /*
  * How a dump came about, read from the crashed kernel's own log: the dump
  * button (dumpwatch's or the dump-button driver's), dumpwatch's NMI or
- * heartbeat watchdog, the soft-lockup detector, an oops or a plain panic. The rules live here once; the lab runner
- * (tools/lab) and triage (tools/triage/classify.c) both use them.
+ * heartbeat watchdog, the soft-lockup detector, an oops or a plain panic.
+ * The rules live here once; the lab runner (tools/lab) and triage
+ * (tools/triage/classify.c) both use them.
  */
 #ifndef DUMPABLE_HOW_H
 #define DUMPABLE_HOW_H
