@@ -35,7 +35,9 @@ const char *verdict_name(enum verdict v)
 /*
  * Log markers, strongest first: the first rule with a matching line wins.
  * A soft lockup or a stall ends in "Kernel panic", so panic comes last.
- * dumpwatch's texts are the ones the lab's how-rules use (common/how.h).
+ * dumpwatch's texts are the ones the lab's how-rules use (common/how.h); the
+ * button's "dump button pressed" is 6.1's dumpwatch's and 6.12's
+ * dump-button driver's.
  */
 static const struct {
 	enum verdict v;
