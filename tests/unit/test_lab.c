@@ -424,6 +424,20 @@ static void test_how(void)
 			 "rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:\n"
 			 "Kernel panic - not syncing: RCU Stall\n") == HOW_RCU_STALL,
 	   "how: an RCU stall's panic wins over the soft lockups of CPUs waiting for the stuck one");
+	ok(dump_how_text("[ 9.1] Watchdog detected hard LOCKUP on cpu 2\n"
+			 "[ 9.2] Kernel panic - not syncing: Hard LOCKUP\n"
+			 "[ 9.2] CPU: 2 UID: 0 PID: 60 Comm: p4ni9 Not tainted 6.12.95\n") ==
+	   HOW_NMI_WATCHDOG, "how: 6.12's perf detector panics on the stuck CPU (its NMI)");
+	ok(dump_how_text("[ 3.1] Watchdog detected hard LOCKUP on cpu 2\n"
+			 "[ 3.2] Kernel panic - not syncing: Hard LOCKUP\n"
+			 "[ 3.2] CPU: 3 UID: 0 PID: 0 Comm: swapper/3 Not tainted 6.12.95\n") ==
+	   HOW_WATCHDOG, "how: 6.12's buddy detector panics on the CPU that watched it");
+	ok(dump_how_text("Watchdog detected hard LOCKUP on cpu 2\n"
+			 "Kernel panic - not syncing: Hard LOCKUP\n"
+			 "Call trace:\nCPU: 3 UID: 0\n") == HOW_NMI_WATCHDOG,
+	   "how: a CPU line not right after the panic is not the panicking CPU");
+	ok(dump_how_text("Watchdog detected hard LOCKUP on cpu 2\n") == HOW_NMI_WATCHDOG,
+	   "how: 6.12's report without its panic line");
 	ok(dump_how_text("Internal error: Oops: 96000006") == HOW_OOPS, "how: oops");
 	ok(dump_how_text("nothing") == HOW_NONE && dump_how_text(NULL) == HOW_NONE, "how: none");
 	ok(cpus_not_stopped("SMP: failed to stop secondary CPUs 1-3\nx SMP: failed to stop secondary CPUs 2\n",

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* How a dump came about, from the crashed kernel's log. See how.h. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "how.h"
@@ -9,6 +10,8 @@
  * "Kernel panic", and a soft lockup may follow an oops-free panic path,
  * so the generic panic comes last.
  */
+#define MAINLINE_HARD_LOCKUP "Watchdog detected " HOW_HARD_LOCKUP_TEXT " on cpu "
+
 static const struct {
 	enum dump_how how;
 	const char *text;
@@ -16,8 +19,12 @@ static const struct {
 	{ HOW_BUTTON, "not syncing: dumpwatch: dump button" },
 	{ HOW_NMI_WATCHDOG, HOW_HARD_LOCKUP_TEXT " (NMI)" },
 	{ HOW_WATCHDOG, "dumpwatch: " HOW_HARD_LOCKUP_TEXT " on CPU" },
-	/* 6.12: mainline's perf detector, an NMI on the stuck CPU itself. */
-	{ HOW_NMI_WATCHDOG, "Watchdog detected " HOW_HARD_LOCKUP_TEXT " on cpu" },
+	/*
+	 * 6.12: mainline's detectors, the perf one (an NMI on the stuck CPU
+	 * itself) or the buddy one (the next CPU's timer); mainline_how()
+	 * tells them apart.
+	 */
+	{ HOW_NMI_WATCHDOG, MAINLINE_HARD_LOCKUP },
 	/*
 	 * Before the soft lockup: a CPU stuck with IRQs off makes the CPUs
 	 * that wait for it report soft lockups (warnings only, 6.12's case 5
@@ -47,25 +54,49 @@ const char *dump_how_name(enum dump_how h)
 	return how_names[h];
 }
 
-enum dump_how dump_how_lines(const char *const *lines, size_t n)
+/*
+ * Both of 6.12's detectors print "Watchdog detected hard LOCKUP on cpu N"
+ * (@hit) and panic with "Hard LOCKUP", whose stack dump names the CPU that
+ * panicked ("CPU: M UID: ..."). The perf detector panics on N itself, from
+ * its NMI; the buddy detector on the CPU that watched N: a healthy CPU's
+ * watchdog, as dumpwatch's heartbeat check is on 6.1.
+ */
+static enum dump_how mainline_how(const char *hit)
 {
-	size_t r, i;
+	const char *panic = strstr(hit, "not syncing: Hard LOCKUP");
+	const char *cpu, *nl;
+	unsigned long stuck, panicked;
+	char *end;
 
-	for (r = 0; r < sizeof(how_rules) / sizeof(how_rules[0]); r++)
-		for (i = 0; i < n; i++)
-			if (lines[i] && strstr(lines[i], how_rules[r].text))
-				return how_rules[r].how;
-	return HOW_NONE;
+	hit += strlen(MAINLINE_HARD_LOCKUP);
+	stuck = strtoul(hit, &end, 10);
+	if (end == hit || !panic)
+		return HOW_NMI_WATCHDOG;
+	/* The stack dump's first line follows the panic's own line. */
+	nl = strchr(panic, '\n');
+	cpu = nl ? strstr(nl, "CPU: ") : NULL;
+	if (!cpu || memchr(nl + 1, '\n', cpu - nl - 1))
+		return HOW_NMI_WATCHDOG;
+	cpu += strlen("CPU: ");
+	panicked = strtoul(cpu, &end, 10);
+	if (end == cpu || panicked == stuck)
+		return HOW_NMI_WATCHDOG;
+	return HOW_WATCHDOG;
 }
 
 enum dump_how dump_how_text(const char *text)
 {
+	const char *hit;
 	size_t r;
 
 	/* A rule's text never spans a newline, so one search per rule does. */
-	for (r = 0; text && r < sizeof(how_rules) / sizeof(how_rules[0]); r++)
-		if (strstr(text, how_rules[r].text))
+	for (r = 0; text && r < sizeof(how_rules) / sizeof(how_rules[0]); r++) {
+		hit = strstr(text, how_rules[r].text);
+		if (hit && !strcmp(how_rules[r].text, MAINLINE_HARD_LOCKUP))
+			return mainline_how(hit);
+		if (hit)
 			return how_rules[r].how;
+	}
 	return HOW_NONE;
 }
 

@@ -29,9 +29,7 @@ enum dump_how {
 /* "button", "nmi-watchdog", ...; NULL for HOW_NONE. */
 const char *dump_how_name(enum dump_how h);
 
-/* The first rule (strongest first) that a line of @lines matches. */
-enum dump_how dump_how_lines(const char *const *lines, size_t n);
-/* The same over a whole log in one string (lines separated by '\n'). */
+/* The first rule (strongest first) that the log (lines separated by '\n') matches. */
 enum dump_how dump_how_text(const char *text);
 
 /*

@@ -107,7 +107,7 @@ const char *fault_names(void);
 struct spec {
 	const struct p4ni9_row *row;	/* the case */
 	const struct board *board;
-	const char *kernel;		/* kernel series: "6.1", "6.12" */
+	const char *kernel;		/* the kernel: "6.1", "6.12", "6.12-buddy" */
 	enum p4ni9_series series;	/* the same, for the case table */
 	int smp;
 	char mem[32];

@@ -105,7 +105,7 @@ static const struct {
 	{ "--fault", offsetof(struct raw, fault), "--fault needs a fault" },
 	{ "--crashkernel", offsetof(struct raw, crashkernel), "--crashkernel needs a size" },
 	{ "--save-timeout", offsetof(struct raw, save_timeout), "--save-timeout needs seconds" },
-	{ "--kernel", offsetof(struct raw, kernel), "--kernel needs a series (6.1, 6.12)" },
+	{ "--kernel", offsetof(struct raw, kernel), "--kernel needs a kernel (6.1, 6.12, 6.12-buddy)" },
 };
 
 /* The command line into @r and @s->exec/keep; -1 bad usage, 1 help. */
@@ -281,13 +281,15 @@ int spec_parse(struct spec *s, int argc, char **argv)
 	if (rc)
 		return rc;
 	if (r.kernel) {
-		int k = p4ni9_series_lookup(r.kernel);
+		/* 6.12-buddy: 6.12 with the buddy hard-lockup detector. */
+		bool buddy = !strcmp(r.kernel, "6.12-buddy");
+		int k = p4ni9_series_lookup(buddy ? "6.12" : r.kernel);
 
 		if (k < 0)
-			return bad("--kernel: '%s' is not a kernel series the lab builds (6.1, 6.12)",
+			return bad("--kernel: '%s' is not a kernel the lab builds (6.1, 6.12, 6.12-buddy)",
 				   r.kernel);
 		s->series = k;
-		s->kernel = p4ni9_series_name(k);
+		s->kernel = buddy ? "6.12-buddy" : p4ni9_series_name(k);
 	}
 	if (spec_board(s, &r) || spec_machine(s, &r) || spec_trigger(s, &r) ||
 	    spec_capture(s, &r))

@@ -80,8 +80,9 @@ const struct p4ni9_row p4ni9_cases[P4NI9_NR_CASES] = {
 		},
 		.needs_watcher = true,
 		.series[SERIES_6_12] = {
-			.dump_via = "hard-lockup detector (perf NMI) -> hardlockup_panic=1; "
-				    "without NMI an RCU stall -> panic_on_rcu_stall=1",
+			.dump_via = "hard-lockup detector (perf NMI; 6.12-buddy: the next CPU's "
+				    "timer) -> hardlockup_panic=1; else an RCU stall -> "
+				    "panic_on_rcu_stall=1",
 			.expect = "detected hard LOCKUP|detected stalls on CPUs",
 			.settings = {
 				/*
