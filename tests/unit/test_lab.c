@@ -343,6 +343,9 @@ static void test_spec_rpi4(void)
 	ok(parse(&s, "panic --board rpi4 --watchdog off") < 0,
 	   "rpi4: --watchdog off refused (the board's own cmdline.txt)");
 	ok(parse(&s, "panic --board rpi4 --cpu 4") < 0, "rpi4: --cpu 0-3");
+	ok(parse(&s, "double-lock-irqoff --board rpi4 --kernel 6.12") == 0 &&
+	   s.series == SERIES_6_12 && !strcmp(s.kernel, "6.12") && !strcmp(spec_expected(&s), "dump"),
+	   "rpi4: --kernel 6.12 runs there; case 5 expects a dump (an RCU stall on another CPU)");
 	ok(parse(&s, "panic --gic 2") == 0 && s.gic == 2 && !strcmp(s.mem, "1G"),
 	   "virt keeps its own defaults and choices");
 }
@@ -380,6 +383,16 @@ static void test_typing(void)
 	   "typed: CPU 2 is mask 4");
 	ok(parse(&s, "panic --board rpi4") == 0 && !typed_trigger(&s, buf, sizeof(buf)) &&
 	   !strstr(buf, "taskset"), "typed: no --cpu, no taskset");
+	ok(parse(&s, "double-lock-irqoff --board rpi4 --kernel 6.12 --cpu 0") == 0 &&
+	   !typed_trigger(&s, buf, sizeof(buf)) &&
+	   strstr(buf, "taskset 2 sh -c 'while :; do sleep 1; done' & taskset 1 p4ni9 double-lock-irqoff"),
+	   "typed, 6.12 case 5: a process loop on another CPU (CPU 1), for the RCU stall");
+	ok(parse(&s, "double-lock-irqoff --board rpi4 --cpu 0") == 0 &&
+	   !typed_trigger(&s, buf, sizeof(buf)) && !strstr(buf, "while"),
+	   "typed, 6.1 case 5: no process loop (dumpwatch)");
+	ok(parse(&s, "panic --board rpi4 --kernel 6.12") == 0 &&
+	   !typed_trigger(&s, buf, sizeof(buf)) && !strstr(buf, "while"),
+	   "typed, 6.12 other cases: no process loop");
 	ok(!typed_script("echo a\n\tsleep 1\n", buf, sizeof(buf)) &&
 	   !strcmp(buf, "cat >/tmp/exec.sh <<'DUMPABLE_EXEC_END'\necho a\n sleep 1\nDUMPABLE_EXEC_END\n"),
 	   "--exec typed as a here-document, tabs as spaces");
