@@ -120,17 +120,18 @@ UNIT_SAN := $(UNIT:%=%-san)
 $(B)/unit/test_p4ni9 $(B)/unit/test_p4ni9-san: tests/unit/test_p4ni9.c $(P4NI9_SRC)
 $(B)/unit/test_kdump_save $(B)/unit/test_kdump_save-san: tests/unit/test_kdump_save.c tools/kdump-save/config.c tools/kdump-save/label.c tools/kdump-save/store.c tools/kdump-save/durable.c tools/kdump-save/watchdog.c
 $(B)/unit/test_kdumpfmt $(B)/unit/test_kdumpfmt-san: tests/unit/test_kdumpfmt.c tools/common/kdumpfmt.c
-$(B)/unit/test_lab $(B)/unit/test_lab-san: tests/unit/test_lab.c $(LAB_PURE) $(wildcard tools/lab/*.h)
+$(B)/unit/test_lab $(B)/unit/test_lab-san: tests/unit/test_lab.c $(LAB_PURE) tools/lab/qmp.c $(wildcard tools/lab/*.h)
+$(B)/unit/test_lab $(B)/unit/test_lab-san: UNIT_LIBS = -ljansson
 # The lab's classifier is tested on real console logs and dmesgs kept here.
 $(B)/unit/test_lab $(B)/unit/test_lab-san: UNIT_DEFS = -DFIXTURES='"$(CURDIR)/tests/unit/fixtures"'
 
 $(UNIT): $(HDRS) tests/unit/tap.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(WARN) $(INC) -Itools $(UNIT_DEFS) -o $@ $(filter %.c,$^) -lm
+	$(CC) $(CFLAGS) $(WARN) $(INC) -Itools $(UNIT_DEFS) -o $@ $(filter %.c,$^) -lm $(UNIT_LIBS)
 
 $(UNIT_SAN): $(HDRS) tests/unit/tap.h
 	@mkdir -p $(@D)
-	$(CC) -O1 -g $(SAN) $(WARN) $(INC) -Itools $(UNIT_DEFS) -o $@ $(filter %.c,$^) -lm
+	$(CC) -O1 -g $(SAN) $(WARN) $(INC) -Itools $(UNIT_DEFS) -o $@ $(filter %.c,$^) -lm $(UNIT_LIBS)
 
 unit: $(UNIT) $(UNIT_SAN) $(TRIAGE_UNIT) host-tools
 	@sh tests/run unit

@@ -3,14 +3,17 @@
  * Unit tests of the lab runner's pure parts: the spec, console events, the
  * classifier (on real console logs and dump dmesgs of every case, kept
  * trimmed under tests/unit/fixtures/), the how-rules, stamp order, the
- * command lines.
+ * command lines, and the QMP reply reader on a socket pair.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "common/how.h"
 #include "lab/lab.h"
+#include "lab/qmp.h"
 #include "tap.h"
 
 #ifndef FIXTURES
@@ -462,6 +465,41 @@ static void test_how(void)
 	ok(cpus_not_stopped("all stopped", buf, sizeof(buf)) < 0, "CPUs not stopped: none");
 }
 
+/* QEMU's side of a QMP exchange, written before the call: the socket holds it. */
+static int hmp_with(const char *server, char *out, size_t len, char *log, size_t loglen)
+{
+	FILE *o = fmemopen(out, len, "w"), *l = fmemopen(log, loglen, "w");
+	int sv[2], rc = -1;
+
+	memset(out, 0, len);
+	memset(log, 0, loglen);
+	if (o && l && !socketpair(AF_UNIX, SOCK_STREAM, 0, sv)) {
+		if (write(sv[1], server, strlen(server)) == (ssize_t)strlen(server))
+			rc = qmp_hmp(sv[0], "info registers -a", o, 0.5, l);
+		close(sv[0]);
+		close(sv[1]);
+	}
+	if (o)
+		fclose(o);
+	if (l)
+		fclose(l);
+	return rc;
+}
+
+static void test_qmp_hmp(void)
+{
+	char out[256], log[256];
+
+	ok(!hmp_with("{\"event\": \"STOP\"}\n{\"return\": \"CPU#0\\n PC=ffffffc008000000\\n\"}\n",
+		     out, sizeof(out), log, sizeof(log)) &&
+	   !strcmp(out, "CPU#0\n PC=ffffffc008000000\n") && strstr(log, "STOP"),
+	   "qmp_hmp: the monitor's output, past an event (logged)");
+	ok(hmp_with("{\"error\": {\"class\": \"GenericError\"}}\n", out, sizeof(out),
+		    log, sizeof(log)) < 0 && !out[0], "qmp_hmp: an error reply is a failure");
+	ok(hmp_with("{\"return\": \"half", out, sizeof(out), log, sizeof(log)) < 0,
+	   "qmp_hmp: no whole reply in time is a failure");
+}
+
 static void test_cmdlines(void)
 {
 	char buf[512];
@@ -499,6 +537,7 @@ int main(void)
 	test_stamps();
 	test_how();
 	test_cmdlines();
+	test_qmp_hmp();
 	test_exec();
 	test_capture_spec();
 	test_partial();

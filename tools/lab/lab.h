@@ -201,6 +201,7 @@ struct events {
 	double guest_capture_up, guest_saved;	/* kdump-save's own clock, < 0 if none */
 	char saved_line[160];
 	const char *hung_in;		/* phase whose deadline passed, or NULL */
+	bool hang_registers;		/* hang-registers.txt: QEMU's CPUs at the hang */
 	bool qemu_gone;			/* QEMU exited by itself */
 	int interrupted;		/* the signal that stopped the run, or 0 */
 };

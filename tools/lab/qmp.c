@@ -83,3 +83,77 @@ int qmp_open(const char *path, FILE *log)
 	}
 	return fd;
 }
+
+/*
+ * Runs a human monitor command (QMP's human-monitor-command) and writes
+ * what it printed to @out: a hung guest's CPU registers ("info registers
+ * -a"). Lines other than the reply (events) go to @log. Returns 0 once the
+ * reply came, -1 on an error or after @timeout_s.
+ */
+int qmp_hmp(int fd, const char *cmdline, FILE *out, double timeout_s, FILE *log)
+{
+	json_t *cmd = json_pack("{s:s, s:{s:s}}", "execute", "human-monitor-command",
+				"arguments", "command-line", cmdline);
+	char *text = cmd ? json_dumps(cmd, JSON_COMPACT) : NULL;
+	double end = mono_now() + timeout_s;
+	size_t n = 0, cap = 1 << 16;
+	char *buf = malloc(cap);
+	int rc = -1;
+
+	json_decref(cmd);
+	if (!text || !buf)
+		goto out;
+	n = strlen(text);
+	text[n] = '\n';	/* json_dumps leaves room for its NUL */
+	if (send(fd, text, n + 1, MSG_NOSIGNAL) != (ssize_t)(n + 1))
+		goto out;
+	n = 0;
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		double left = end - mono_now();
+		char *nl, *line;
+		ssize_t got;
+
+		if (left <= 0 || poll(&p, 1, (int)(left * 1000) + 1) <= 0)
+			goto out;
+		if (n + 1 == cap) {
+			char *bigger = cap < (1 << 24) ? realloc(buf, cap * 2) : NULL;
+
+			if (!bigger)
+				goto out;
+			buf = bigger;
+			cap *= 2;
+		}
+		got = read(fd, buf + n, cap - 1 - n);
+		if (got <= 0)
+			goto out;
+		n += got;
+		buf[n] = '\0';
+		/* One JSON object per line: the reply, or an event before it. */
+		while ((nl = strchr(buf, '\n'))) {
+			json_t *reply, *ret;
+
+			*nl = '\0';
+			line = buf;
+			reply = json_loads(line, 0, NULL);
+			ret = json_object_get(reply, "return");
+			if (json_is_string(ret)) {
+				fputs(json_string_value(ret), out);
+				rc = 0;
+			} else if (!json_object_get(reply, "error") && log) {
+				fprintf(log, "%s\n", line);
+			}
+			if (ret || json_object_get(reply, "error")) {
+				json_decref(reply);
+				goto out;
+			}
+			json_decref(reply);
+			n -= nl + 1 - buf;
+			memmove(buf, nl + 1, n + 1);
+		}
+	}
+out:
+	free(text);
+	free(buf);
+	return rc;
+}

@@ -9,5 +9,7 @@
 int qmp_open(const char *path, FILE *log);
 /* Sends {"execute": @command}. */
 int qmp_send(int fd, const char *command);
+/* A human monitor command's output ("info registers -a") to @out; 0 once it came. */
+int qmp_hmp(int fd, const char *cmdline, FILE *out, double timeout_s, FILE *log);
 
 #endif

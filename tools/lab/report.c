@@ -142,6 +142,8 @@ static json_t *result_json(const struct report *r)
 	json_object_set_new(j, "match", json_boolean(v->match));
 	json_object_set_new(j, "why", json_string(v->why));
 	json_object_set_new(j, "hung_in", str(r->e->hung_in));
+	json_object_set_new(j, "hang_registers",
+			    r->e->hang_registers ? json_string("hang-registers.txt") : json_null());
 	json_object_set_new(j, "interrupted", json_boolean(r->e->interrupted));
 	capture_fields(j, s);
 	/* The guest ended the run itself (powered off or rebooted; -no-reboot). */
@@ -233,6 +235,8 @@ void print_summary(const struct report *r)
 		printf("dmesg:     %s\n", rel(r->p, h->dmesg));
 	if (h->log[0])
 		printf("save log:  %s\n", rel(r->p, h->log));
+	if (r->e->hang_registers)
+		printf("hang regs: %s/hang-registers.txt\n", rel(r->p, r->p->run));
 	printf("console:   %s/console.log\n", rel(r->p, r->p->run));
 	printf("result:    %s/result.json\n", rel(r->p, r->p->run));
 }

@@ -268,6 +268,33 @@ static double deadline(const struct watcher *w)
 	return due;
 }
 
+/*
+ * A hung run keeps where every CPU was: QEMU's "info registers -a" (the pc
+ * of each, its exception level and general registers) in
+ * runs/<id>/hang-registers.txt, read before QEMU is stopped.
+ */
+static void hang_registers(struct watcher *w)
+{
+	char path[LAB_PATH];
+	FILE *f;
+	int rc;
+
+	if (w->q->qmp < 0)
+		return;
+	path_join(path, sizeof(path), w->p->run, "hang-registers.txt");
+	f = fopen(path, "w");
+	if (!f)
+		return;
+	rc = qmp_hmp(w->q->qmp, "info registers -a", f, 10, w->qmp_log);
+	if (fclose(f) || rc) {
+		unlink(path);
+		progress("could not read the CPUs' registers from QEMU");
+		return;
+	}
+	w->e->hang_registers = true;
+	progress("every CPU's registers at the hang: runs/%s/hang-registers.txt", w->p->id);
+}
+
 /* The next moment something is due: the deadline, typing, the button. */
 static double next_due(struct watcher *w)
 {
@@ -315,6 +342,7 @@ static void watch_loop(struct watcher *w)
 			w->e->hung_in = w->phase;
 			progress("no progress in phase '%s' for %.0f s: killing QEMU", w->phase,
 				 now(w) - w->phase_start);
+			hang_registers(w);
 			break;
 		}
 		left = next_due(w) - now(w);
