@@ -490,10 +490,10 @@ static void test_qmp_hmp(void)
 {
 	char out[256], log[256];
 
-	ok(!hmp_with("{\"event\": \"STOP\"}\n{\"return\": \"CPU#0\\n PC=ffffffc008000000\\n\"}\n",
+	ok(!hmp_with("{\"event\": \"STOP\"}\n{\"return\": \"CPU#0\\r\\n PC=ffffffc008000000\\r\\n\"}\n",
 		     out, sizeof(out), log, sizeof(log)) &&
 	   !strcmp(out, "CPU#0\n PC=ffffffc008000000\n") && strstr(log, "STOP"),
-	   "qmp_hmp: the monitor's output, past an event (logged)");
+	   "qmp_hmp: the monitor's output, past an event (logged), CR LF made LF");
 	ok(hmp_with("{\"error\": {\"class\": \"GenericError\"}}\n", out, sizeof(out),
 		    log, sizeof(log)) < 0 && !out[0], "qmp_hmp: an error reply is a failure");
 	ok(hmp_with("{\"return\": \"half", out, sizeof(out), log, sizeof(log)) < 0,

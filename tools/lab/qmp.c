@@ -138,7 +138,12 @@ int qmp_hmp(int fd, const char *cmdline, FILE *out, double timeout_s, FILE *log)
 			reply = json_loads(line, 0, NULL);
 			ret = json_object_get(reply, "return");
 			if (json_is_string(ret)) {
-				fputs(json_string_value(ret), out);
+				const char *c;
+
+				/* The monitor ends its lines with CR LF: plain lines here. */
+				for (c = json_string_value(ret); *c; c++)
+					if (*c != '\r')
+						fputc(*c, out);
 				rc = 0;
 			} else if (!json_object_get(reply, "error") && log) {
 				fprintf(log, "%s\n", line);
