@@ -18,9 +18,9 @@
 #include "lab.h"
 #include "qmp.h"
 
-int qmp_send(int fd, const char *command)
+/* Sends @cmd as one line and drops it; 0 when it all went out. */
+static int send_json(int fd, json_t *cmd)
 {
-	json_t *cmd = json_pack("{s:s}", "execute", command);
 	char *text = cmd ? json_dumps(cmd, JSON_COMPACT) : NULL;
 	size_t len;
 	int rc = -1;
@@ -34,6 +34,11 @@ int qmp_send(int fd, const char *command)
 	}
 	json_decref(cmd);
 	return rc;
+}
+
+int qmp_send(int fd, const char *command)
+{
+	return send_json(fd, json_pack("{s:s}", "execute", command));
 }
 
 /* Reads until a line holding @key arrives, or @timeout_s passes. */
@@ -92,22 +97,14 @@ int qmp_open(const char *path, FILE *log)
  */
 int qmp_hmp(int fd, const char *cmdline, FILE *out, double timeout_s, FILE *log)
 {
-	json_t *cmd = json_pack("{s:s, s:{s:s}}", "execute", "human-monitor-command",
-				"arguments", "command-line", cmdline);
-	char *text = cmd ? json_dumps(cmd, JSON_COMPACT) : NULL;
 	double end = mono_now() + timeout_s;
 	size_t n = 0, cap = 1 << 16;
 	char *buf = malloc(cap);
 	int rc = -1;
 
-	json_decref(cmd);
-	if (!text || !buf)
+	if (!buf || send_json(fd, json_pack("{s:s, s:{s:s}}", "execute", "human-monitor-command",
+					    "arguments", "command-line", cmdline)))
 		goto out;
-	n = strlen(text);
-	text[n] = '\n';	/* json_dumps leaves room for its NUL */
-	if (send(fd, text, n + 1, MSG_NOSIGNAL) != (ssize_t)(n + 1))
-		goto out;
-	n = 0;
 	for (;;) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		double left = end - mono_now();
@@ -158,7 +155,6 @@ int qmp_hmp(int fd, const char *cmdline, FILE *out, double timeout_s, FILE *log)
 		}
 	}
 out:
-	free(text);
 	free(buf);
 	return rc;
 }
