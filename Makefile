@@ -16,7 +16,7 @@ SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recove
 
 P4NI9_SRC := tools/p4ni9/cases.c tools/p4ni9/cli.c
 SAVE_SRC := tools/kdump-save/config.c tools/kdump-save/label.c tools/kdump-save/store.c \
-	tools/kdump-save/durable.c tools/kdump-save/watchdog.c tools/common/kdumpfmt.c
+	tools/kdump-save/durable.c tools/kdump-save/watchdog.c tools/kdump-save/net.c tools/common/kdumpfmt.c
 HDRS := $(wildcard tools/*/*.h) kernel/src/include/uapi/linux/p4ni9.h
 
 .PHONY: all demo test unit e2e deps host-tools target-tools kernel images clean help
@@ -118,7 +118,7 @@ UNIT := $(B)/unit/test_p4ni9 $(B)/unit/test_kdump_save $(B)/unit/test_kdumpfmt $
 UNIT_SAN := $(UNIT:%=%-san)
 
 $(B)/unit/test_p4ni9 $(B)/unit/test_p4ni9-san: tests/unit/test_p4ni9.c $(P4NI9_SRC)
-$(B)/unit/test_kdump_save $(B)/unit/test_kdump_save-san: tests/unit/test_kdump_save.c tools/kdump-save/config.c tools/kdump-save/label.c tools/kdump-save/store.c tools/kdump-save/durable.c tools/kdump-save/watchdog.c
+$(B)/unit/test_kdump_save $(B)/unit/test_kdump_save-san: tests/unit/test_kdump_save.c tools/kdump-save/config.c tools/kdump-save/label.c tools/kdump-save/store.c tools/kdump-save/durable.c tools/kdump-save/watchdog.c tools/kdump-save/net.c
 $(B)/unit/test_kdumpfmt $(B)/unit/test_kdumpfmt-san: tests/unit/test_kdumpfmt.c tools/common/kdumpfmt.c
 $(B)/unit/test_lab $(B)/unit/test_lab-san: tests/unit/test_lab.c $(LAB_PURE) tools/lab/qmp.c $(wildcard tools/lab/*.h)
 $(B)/unit/test_lab $(B)/unit/test_lab-san: UNIT_LIBS = -ljansson

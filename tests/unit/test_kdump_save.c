@@ -10,12 +10,16 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "kdump-save/config.h"
 #include "kdump-save/durable.h"
 #include "kdump-save/watchdog.h"
 #include "kdump-save/label.h"
 #include "kdump-save/store.h"
+#include "kdump-save/net.h"
 #include "tap.h"
 
 /* A disk that fails: fsync returns EIO from the @fail_at-th call on. */
@@ -145,6 +149,135 @@ static void test_watchdog(void)
 	usleep(100000);
 	watchdog_stop(pid);
 	ok(pid > 0 && waitpid(pid, &st, WNOHANG) <= 0, "stopped before its deadline: it never fires");
+}
+
+/* The network target's pure parts: the URL, names, request and response heads. */
+static void test_net_pure(void)
+{
+	struct net_url u;
+	char err[256], buf[512], stored[64];
+	const char *r;
+
+	ok(net_url_parse("http://10.0.2.2:8099/run-1_a.b", &u, err, sizeof(err)) == 0 &&
+	   u.addr.sin_port == htons(8099) && u.addr.sin_addr.s_addr == inet_addr("10.0.2.2") &&
+	   !strcmp(u.prefix, "run-1_a.b") && !strcmp(u.hostport, "10.0.2.2:8099"),
+	   "url: address, port and prefix taken");
+	ok(net_url_parse("https://10.0.2.2:8099/x", &u, err, sizeof(err)) == -1 &&
+	   net_url_parse("http://10.0.2.2/x", &u, err, sizeof(err)) == -1 &&
+	   net_url_parse("http://10.0.2.2:0/x", &u, err, sizeof(err)) == -1 &&
+	   net_url_parse("http://10.0.2.2:65536/x", &u, err, sizeof(err)) == -1 &&
+	   net_url_parse("http://10.0.2.2:80x/x", &u, err, sizeof(err)) == -1 &&
+	   net_url_parse("http://10.0.2.2:80", &u, err, sizeof(err)) == -1,
+	   "url: not http, no port, port 0, 65536, 80x, no prefix: refused");
+	ok(net_url_parse("http://collector.lan:80/x", &u, err, sizeof(err)) == -1 &&
+	   strstr(err, "IPv4"), "url: a host name is refused (no resolver): %s", err);
+	ok(net_url_parse("http://10.0.2.2:80/../x", &u, err, sizeof(err)) == -1 &&
+	   net_url_parse("http://10.0.2.2:80/.x", &u, err, sizeof(err)) == -1 &&
+	   net_url_parse("http://10.0.2.2:80/a/b", &u, err, sizeof(err)) == -1 &&
+	   net_url_parse("http://10.0.2.2:80/a b", &u, err, sizeof(err)) == -1,
+	   "url: prefixes with '..', a leading dot, a slash or a space refused");
+	ok(net_name_ok("dump.202611281300-1") && !net_name_ok("") && !net_name_ok(".x") &&
+	   !net_name_ok("a/b") && !net_name_ok("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+	   "names: 1-64 of [A-Za-z0-9._-], no leading dot");
+	{
+		struct save_config c;
+
+		save_config_defaults(&c);
+		ok(save_config_cmdline(&c, "kdump.url=http://10.0.2.2:8099/r1 kdump.level=1", err,
+				       sizeof(err)) == 0 && !strcmp(c.url, "http://10.0.2.2:8099/r1"),
+		   "kdump.url= taken from the command line");
+		ok(save_config_cmdline(&c, "kdump.level=3 kdump.url=ftp://x", err, sizeof(err)) == -1 &&
+		   c.level == 1 && strstr(err, "url"), "a bad kdump.url= refuses all words: %s", err);
+	}
+	net_url_parse("http://10.0.2.2:8099/r1", &u, err, sizeof(err));
+	ok(http_put_head(buf, sizeof(buf), &u, "202611281300", "dump.202611281300", -1) > 0 &&
+	   !strncmp(buf, "PUT /r1/202611281300/dump.202611281300 HTTP/1.1\r\n", 49) &&
+	   strstr(buf, "\r\nTransfer-Encoding: chunked\r\n") && strstr(buf, "\r\nTrailer: Dump-Incomplete\r\n") &&
+	   strstr(buf, "\r\nExpect: 100-continue\r\n") && strstr(buf, "\r\nHost: 10.0.2.2:8099\r\n") &&
+	   strstr(buf, "\r\n\r\n") == buf + strlen(buf) - 4, "PUT head, chunked");
+	ok(http_put_head(buf, sizeof(buf), &u, "s", "dmesg.s", 1234) > 0 &&
+	   strstr(buf, "\r\nContent-Length: 1234\r\n") && !strstr(buf, "chunked") && !strstr(buf, "Trailer"),
+	   "PUT head, Content-Length");
+	ok(http_put_head(buf, 40, &u, "s", "dmesg.s", 1) == -1, "PUT head too long for the buffer: -1");
+	ok(http_chunk_head(buf, sizeof(buf), 65536) == 7 && !strcmp(buf, "10000\r\n"), "chunk size line in hex");
+	r = "HTTP/1.1 201 Created\r\nContent-Length: 0\r\nStored-As:  dump-incomplete.s-2\r\n\r\n";
+	ok(http_response(r, strlen(r), stored, sizeof(stored)) == 201 && !strcmp(stored, "dump-incomplete.s-2"),
+	   "201 with Stored-As read");
+	r = "HTTP/1.1 100 Continue\r\n\r\n";
+	ok(http_response(r, strlen(r), stored, sizeof(stored)) == 100 && !stored[0], "100 Continue");
+	r = "HTTP/1.1 409 Conflict\r\nstored-as: x\r\n";
+	ok(http_response(r, strlen(r), stored, sizeof(stored)) == -1, "a head without its empty line is not complete");
+	r = "HTTP/1.1 2x1 Created\r\n\r\n";
+	ok(http_response(r, strlen(r), stored, sizeof(stored)) == -1 &&
+	   http_response("SSH-2.0\r\n\r\n", 11, stored, sizeof(stored)) == -1, "not HTTP: -1");
+	r = "HTTP/1.0 201 OK\r\nStored-As: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n";
+	ok(http_response(r, strlen(r), stored, 8) == 201 && !strcmp(stored, "aaaaaaa"),
+	   "a long Stored-As is cut to the buffer");
+}
+
+/*
+ * A PUT to a server in a child process on loopback: it answers 100, reads
+ * the whole request, and answers 201. The bytes it got are checked here.
+ */
+static void test_net_put(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t al = sizeof(a);
+	char url[64], err[256], stored[64], got[4096];
+	int ls, sp[2], status = -1, code;
+	struct net_url u;
+	struct put p;
+	ssize_t n = 0;
+	pid_t pid;
+
+	ls = socket(AF_INET, SOCK_STREAM, 0);
+	if (ls < 0 || bind(ls, (struct sockaddr *)&a, sizeof(a)) || listen(ls, 1) ||
+	    getsockname(ls, (struct sockaddr *)&a, &al) || socketpair(AF_UNIX, SOCK_STREAM, 0, sp)) {
+		ok(0, "loopback server: %s", strerror(errno));
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		char req[4096];
+		size_t have = 0;
+		int c = accept(ls, NULL, NULL);
+		ssize_t k;
+
+		if (c < 0 || write(c, "HTTP/1.1 100 Continue\r\n\r\n", 25) != 25)
+			_exit(1);
+		/* Until the last chunk and its trailer's empty line. */
+		while (have < sizeof(req) - 1 && (k = read(c, req + have, sizeof(req) - 1 - have)) > 0) {
+			have += (size_t)k;
+			req[have] = '\0';
+			if (strstr(req, "\r\n0\r\n") && !memcmp(req + have - 4, "\r\n\r\n", 4) &&
+			    strstr(strstr(req, "\r\n0\r\n"), "\r\n\r\n"))
+				break;
+		}
+		if (write(sp[1], req, have) < 0 ||
+		    write(c, "HTTP/1.1 201 Created\r\nStored-As: dump-incomplete.s\r\n\r\n", 55) != 55)
+			_exit(1);
+		_exit(0);
+	}
+	close(sp[1]);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/r1", ntohs(a.sin_port));
+	net_url_parse(url, &u, err, sizeof(err));
+	ok(put_begin(&p, &u, "s", "dump.s", -1, 2000, &status, err, sizeof(err)) == 0 && status == 100,
+	   "put_begin: connected, 100 Continue (%d) %s", status, status ? "" : err);
+	ok(put_write(&p, "hello", 5, err, sizeof(err)) == 0 && put_write(&p, "", 0, err, sizeof(err)) == 0 &&
+	   put_write(&p, "0123456789abcdefX", 17, err, sizeof(err)) == 0, "put_write: two chunks (and an empty write)");
+	code = put_end(&p, "killed\r\nX-Evil: 1", stored, sizeof(stored), err, sizeof(err));
+	ok(code == 201 && !strcmp(stored, "dump-incomplete.s"), "put_end: 201, Stored-As %s", stored);
+	waitpid(pid, &status, 0);
+	n = read(sp[0], got, sizeof(got) - 1);
+	got[n > 0 ? n : 0] = '\0';
+	ok(n > 0 && strstr(got, "\r\n\r\n5\r\nhello\r\n11\r\n0123456789abcdefX\r\n0\r\n"
+			   "Dump-Incomplete: killed  X-Evil: 1\r\n\r\n"),
+	   "the body as sent: chunks in hex, the last chunk, one trailer line (CR LF of the cause blanked)");
+	close(sp[0]);
+	close(ls);
+	/* Nobody listening: refused within the wait. */
+	ok(put_begin(&p, &u, "s", "dump.s", -1, 600, &status, err, sizeof(err)) == -1 &&
+	   strstr(err, "cannot connect"), "put_begin with no collector: %s", err);
 }
 
 int main(void)
@@ -287,6 +420,8 @@ int main(void)
 	test_durable();
 	test_capture_kernel();
 	test_watchdog();
+	test_net_pure();
+	test_net_put();
 	tap_plan(tap_n);
 	return tap_done();
 }

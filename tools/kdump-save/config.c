@@ -7,6 +7,7 @@
 
 #include "../common/errf.h"
 #include "config.h"
+#include "net.h"
 
 void save_config_defaults(struct save_config *c)
 {
@@ -76,6 +77,13 @@ int save_config_set(struct save_config *c, const char *kv, char *err, size_t err
 		return set_str(c->vmcore, sizeof(c->vmcore), key, v, err, errlen);
 	if (!strcmp(key, "makedumpfile"))
 		return set_str(c->makedumpfile, sizeof(c->makedumpfile), key, v, err, errlen);
+	if (!strcmp(key, "url")) {
+		struct net_url u;
+
+		if (net_url_parse(v, &u, err, errlen))
+			return -1;
+		return set_str(c->url, sizeof(c->url), key, v, err, errlen);
+	}
 	if (!strcmp(key, "level"))
 		return set_int(&c->level, key, v, 0, 31, err, errlen);
 	if (!strcmp(key, "keep"))
@@ -93,7 +101,7 @@ int save_config_set(struct save_config *c, const char *kv, char *err, size_t err
 			return errf(err, errlen, "after: '%s' is not reboot, poweroff or none", v);
 		return 0;
 	}
-	return errf(err, errlen, "unknown setting '%s' (device, fstype, dir, level, keep, timeout, after, vmcore, makedumpfile)",
+	return errf(err, errlen, "unknown setting '%s' (device, fstype, dir, url, level, keep, timeout, after, vmcore, makedumpfile)",
 		    key);
 }
 

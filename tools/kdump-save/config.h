@@ -14,6 +14,7 @@ struct save_config {
 	char dir[128];		/* directory on it, e.g. /var/crash */
 	char vmcore[128];	/* what to save, normally /proc/vmcore */
 	char makedumpfile[128];
+	char url[160];		/* the network target (net.h); "": the disk */
 	int level;		/* makedumpfile -d */
 	int timeout;		/* seconds for the whole save; then give up and reboot */
 	int keep;		/* keep the N newest dumps, delete older ones; 0: all */

@@ -26,8 +26,10 @@
  * default device, start the watchdog and reboot. Run by hand it never
  * reboots and needs --device.
  */
+#define _GNU_SOURCE	/* pipe2 */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -46,6 +48,7 @@
 #include "config.h"
 #include "durable.h"
 #include "label.h"
+#include "net.h"
 #include "store.h"
 #include "watchdog.h"
 #include "../common/kdumpfmt.h"
@@ -112,6 +115,9 @@ static void usage(FILE *out)
 	      "                'none': DIR is already mounted, use it as is\n"
 	      "  fstype        its file system (ext4)\n"
 	      "  dir           directory on it (/var/crash)\n"
+	      "  url           http://ADDRESS:PORT/PREFIX: send the dump to a collector\n"
+	      "                (build/host/dump-collector) instead, as PREFIX/<stamp>/...;\n"
+	      "                an IPv4 address (no resolver); device is then unused\n"
 	      "  level         makedumpfile dump level, 0-31 (31)\n"
 	      "  keep          keep only the N newest dumps in DIR; 0: all (0)\n"
 	      "  timeout       seconds for the whole save: makedumpfile is killed at 3/4\n"
@@ -569,6 +575,233 @@ static void dmesg_to_console(void)
 	say("end of the crashed kernel's log");
 }
 
+/*
+ * The network target (kdump.url=, net.h): the same three files, sent to the
+ * collector, which files them as <prefix>/<stamp>/<name>. Nothing is mounted.
+ */
+#define NET_WAIT_MS 20000	/* for the address (ip=dhcp) and the collector */
+#define NET_STAMP_TRIES 100
+
+static struct net_url net;
+static char net_stamp[32];	/* the stamp the collector took, "" before */
+
+/*
+ * Opens the PUT of "<kind>.<stamp>". The first file sent claims the stamp:
+ * when the collector has that name already (409), the next stamp is tried
+ * (stamp-1, stamp-2 ..., kdump-tools' rule for a taken stamp). Returns 0,
+ * or -1 (said why).
+ */
+static int net_open(struct put *p, const char *kind, long long length)
+{
+	char base[16], stamp[32], name[64], err[300];
+	int i, status;
+
+	save_stamp(time(NULL), base, sizeof(base));
+	for (i = 0; i < NET_STAMP_TRIES; i++) {
+		if (net_stamp[0])
+			snprintf(stamp, sizeof(stamp), "%s", net_stamp);
+		else if (i)
+			snprintf(stamp, sizeof(stamp), "%s-%d", base, i);
+		else
+			snprintf(stamp, sizeof(stamp), "%s", base);
+		snprintf(name, sizeof(name), "%s.%s", kind, stamp);
+		if (put_begin(p, &net, stamp, name, length, NET_WAIT_MS, &status, err, sizeof(err))) {
+			say("FAILED: %s: %s", name, err);
+			return -1;
+		}
+		if (status == 0 || status == 100) {
+			snprintf(net_stamp, sizeof(net_stamp), "%s", stamp);
+			return 0;
+		}
+		if (status != 409 || net_stamp[0]) {
+			say("FAILED: the collector refused %s/%s/%s (HTTP %d)", net.prefix, stamp, name,
+			    status);
+			return -1;
+		}
+	}
+	say("FAILED: the collector has %d dumps of stamp %s already", NET_STAMP_TRIES, base);
+	return -1;
+}
+
+/* A small file (the dmesg, the log) in one PUT. Returns 0 or -1 (said why). */
+static int net_put(const char *kind, const char *data, size_t len)
+{
+	char stored[80], err[300];
+	struct put p;
+	int code;
+
+	if (net_open(&p, kind, (long long)len))
+		return -1;
+	if (put_write(&p, data, len, err, sizeof(err))) {
+		put_abort(&p);
+		say("WARNING: %s not sent: %s", kind, err);
+		return -1;
+	}
+	code = put_end(&p, NULL, stored, sizeof(stored), err, sizeof(err));
+	if (code != 201) {
+		say("WARNING: %s not saved by the collector: %s", kind,
+		    code < 0 ? err : "it did not answer 201");
+		return -1;
+	}
+	say("saved %s as %s/%s/%s on the collector", kind, net.prefix, net_stamp, stored);
+	return 0;
+}
+
+/* dmesg.<stamp>: makedumpfile --dump-dmesg into memory (ramfs), then sent. */
+static void net_save_dmesg(void)
+{
+	char *argv[] = { cfg.makedumpfile, "--dump-dmesg", cfg.vmcore, "/tmp/dmesg", NULL };
+	size_t len = 0;
+	char *data;
+	bool killed;
+	FILE *f;
+
+	mkdir("/tmp", 01777);
+	say("saving dmesg: makedumpfile --dump-dmesg %s", cfg.vmcore);
+	if (run(argv, &killed)) {
+		say("WARNING: makedumpfile --dump-dmesg failed; going on");
+		return;
+	}
+	f = fopen("/tmp/dmesg", "r");
+	data = f ? malloc(1 << 20) : NULL;
+	if (data)
+		len = fread(data, 1, 1 << 20, f);
+	if (f)
+		fclose(f);
+	unlink("/tmp/dmesg");
+	if (data)
+		net_put("dmesg", data, len);
+	free(data);
+}
+
+/*
+ * dump.<stamp>: makedumpfile -F (its flattened stream, on a pipe) sent as it
+ * comes, in chunks. makedumpfile is killed at the soft deadline; a dump it
+ * did not finish is still sent to its end, flagged Dump-Incomplete, and the
+ * collector keeps it as dump-incomplete.<stamp>. Only the collector's 201
+ * with Stored-As: dump.<stamp> (it checked the rebuilt dump is whole) is
+ * "saved". 0 saved, 1 partial, -1 failed.
+ */
+static int net_save_dump(void)
+{
+	char level[8], err[300], cause[200] = "", stored[80], want[64];
+	static char buf[1 << 16];
+	unsigned long long sent = 0;
+	bool killed = false, lost = false;
+	int pfd[2], status = 0, code;
+	struct put p;
+	pid_t pid;
+
+	snprintf(level, sizeof(level), "%d", cfg.level);
+	if (net_open(&p, "dump", -1))
+		return -1;
+	say("saving dump: makedumpfile -F -c -d %d %s to %s/%s/%s/dump.%s", cfg.level, cfg.vmcore,
+	    net.hostport, net.prefix, net_stamp, net_stamp);
+	if (pipe2(pfd, O_CLOEXEC)) {
+		say("FAILED: pipe: %s", strerror(errno));
+		put_abort(&p);
+		return -1;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		/* -F writes the stream to stdout and its messages to stderr. */
+		char *argv[] = { cfg.makedumpfile, "--message-level", "6", "-F", "-c", "-d", level,
+				 cfg.vmcore, NULL };
+
+		dup2(pfd[1], 1);
+		execv(argv[0], argv);
+		fprintf(stderr, "kdump-save: cannot run %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(pfd[1]);
+	if (pid < 0) {
+		say("FAILED: cannot fork: %s", strerror(errno));
+		close(pfd[0]);
+		put_abort(&p);
+		return -1;
+	}
+	for (;;) {
+		struct pollfd w = { .fd = pfd[0], .events = POLLIN };
+		ssize_t n;
+
+		if (!killed && past(&soft_deadline)) {
+			say("makedumpfile still running at the save's deadline (%d s of kdump.timeout=%d): killing it",
+			    soft_secs(), cfg.timeout);
+			kill(pid, SIGKILL);
+			killed = true;
+		}
+		if (poll(&w, 1, 1000) < 1)
+			continue;
+		n = read(pfd[0], buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (put_write(&p, buf, (size_t)n, err, sizeof(err))) {
+			say("the collector stopped taking the dump after %llu bytes: %s", sent, err);
+			kill(pid, SIGKILL);
+			lost = true;
+			break;
+		}
+		sent += (unsigned long long)n;
+	}
+	close(pfd[0]);
+	if (!reap(pid, &status, 5))
+		say("makedumpfile does not die (uninterruptible sleep?): leaving it");
+	else if (WIFSIGNALED(status) && !killed && !lost)
+		snprintf(cause, sizeof(cause), "makedumpfile killed by signal %d", WTERMSIG(status));
+	else if (WIFEXITED(status) && WEXITSTATUS(status))
+		snprintf(cause, sizeof(cause), "makedumpfile failed, exit %d (see its messages above)",
+			 WEXITSTATUS(status));
+	if (killed)
+		snprintf(cause, sizeof(cause), "makedumpfile killed at the save's deadline");
+	if (lost) {
+		put_abort(&p);
+		say("FAILED: %llu bytes sent; whatever the collector got, it keeps as dump-incomplete.%s",
+		    sent, net_stamp);
+		return -1;
+	}
+	code = put_end(&p, cause[0] ? cause : NULL, stored, sizeof(stored), err, sizeof(err));
+	snprintf(want, sizeof(want), "dump.%s", net_stamp);
+	if (code == 201 && !strcmp(stored, want)) {
+		say("saved %s/%s/%s on the collector (%llu bytes sent)", net.prefix, net_stamp, stored,
+		    sent);
+		return 0;
+	}
+	if (code == 201 && !strncmp(stored, "dump-incomplete.", 16)) {
+		say("PARTIAL: %s; the collector kept %llu bytes as %s/%s/%s (readable, flagged incomplete)",
+		    cause[0] ? cause : "the collector found the dump not whole", sent, net.prefix,
+		    net_stamp, stored);
+		return 1;
+	}
+	say("FAILED: the dump was sent (%llu bytes) but the collector %s%s", sent,
+	    code < 0 ? "did not confirm it: " : "answered ", code < 0 ? err : stored[0] ? stored : "not 201");
+	return -1;
+}
+
+static int save_net(void)
+{
+	char err[300];
+	int rc;
+
+	if (net_url_parse(cfg.url, &net, err, sizeof(err))) {
+		say("FAILED: %s", err);
+		return -1;
+	}
+	net_save_dmesg();
+	rc = net_save_dump();
+	if (rc < 0 && !net_stamp[0]) {
+		/* Never reached the collector: the log on the console at least. */
+		dmesg_to_console();
+		return rc;
+	}
+	say("writing kdump-save.log.%s", net_stamp);
+	fflush(logf);
+	net_put("kdump-save.log", logbuf, loglen);
+	return rc;
+}
+
 /* 0 saved, 1 partial, -1 failed. */
 static int save(void)
 {
@@ -579,6 +812,8 @@ static int save(void)
 		say("FAILED: %s: %s (is this the capture kernel?)", cfg.vmcore, strerror(errno));
 		return -1;
 	}
+	if (cfg.url[0])
+		return save_net();
 	if (!in_capture && !cfg.device_set) {
 		say("FAILED: not in a capture kernel: not mounting the default %s; "
 		    "give --device=DEV (or --device=none)", cfg.device);
@@ -621,7 +856,7 @@ static void finish(int rc)
 {
 	const char *what = rc == 0 ? "saved" : rc > 0 ? "PARTIAL" : "FAILED";
 
-	if (in_capture && strcmp(cfg.device, "none")) {
+	if (in_capture && strcmp(cfg.device, "none") && !cfg.url[0]) {
 		sync();
 		umount(MNT);
 	}
@@ -738,7 +973,10 @@ int main(int argc, char **argv)
 		say("watchdog: %s at %d s (kdump.timeout)%s", dog > 0 ? "reboots" : "could not start",
 		    cfg.timeout, access("/dev/watchdog", F_OK) ? "" : " (arming /dev/watchdog then)");
 	}
-	say("capture kernel up: saving %s to %s:%s", cfg.vmcore, cfg.device, cfg.dir);
+	if (cfg.url[0])
+		say("capture kernel up: saving %s to %s", cfg.vmcore, cfg.url);
+	else
+		say("capture kernel up: saving %s to %s:%s", cfg.vmcore, cfg.device, cfg.dir);
 	rc = save();
 	if (!in_capture)
 		watchdog_stop(dog);
