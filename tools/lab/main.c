@@ -6,6 +6,7 @@
  *   lab capture-cmdline [--board B] [--label L]   the capture kernel's command line
  *   lab cmdline [--board B] [--kernel S]   the main kernel's command line (the board's
  *                                defaults, for kernel series S: 6.1 by default)
+ *   lab lava-jobs OUT [...]      the runs as LAVA jobs (./dumpable lava jobs; lava.c)
  */
 #include <stdio.h>
 #include <string.h>
@@ -13,12 +14,14 @@
 #include "lab.h"
 
 int cmd_run(int argc, char **argv);
+int cmd_lava_jobs(int argc, char **argv);
 
 static int usage(void)
 {
 	fputs("usage: lab run CASE [options] | lab check CASE [options]\n"
 	      "       lab capture-cmdline [--board virt|rpi4] [--label LABEL]\n"
 	      "       lab cmdline [--board virt|rpi4] [--kernel 6.1|6.12]\n"
+	      "       lab lava-jobs OUT [--cases LIST] [--collector URL] [--files-url URL] [options]\n"
 	      "The lab runner; ./dumpable run is its front door (see ./dumpable --help).\n",
 	      stderr);
 	return 2;
@@ -82,6 +85,8 @@ int main(int argc, char **argv)
 		return cmd_check(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "capture-cmdline"))
 		return cmd_cmdline(true, argc - 2, argv + 2);
+	if (!strcmp(argv[1], "lava-jobs"))
+		return cmd_lava_jobs(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "cmdline"))
 		return cmd_cmdline(false, argc - 2, argv + 2);
 	return usage();

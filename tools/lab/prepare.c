@@ -38,14 +38,18 @@ static int cpio_entry(FILE *out, const char *name, unsigned int mode,
 	return ferror(out) ? -1 : 0;
 }
 
-/* The run's settings, as lab/guest/init reads them. */
-static char *run_conf(const struct spec *s)
+/*
+ * The run's settings, as lab/guest/init reads them; @capture_extra (NULL:
+ * none) is appended to the capture kernel's command line.
+ */
+static char *run_conf(const struct spec *s, const char *capture_extra)
 {
-	char capture[512], cpu[16] = "", *conf = NULL;
+	char capture[768], cpu[16] = "", *conf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&conf, &len);
 
-	if (!f || capture_cmdline(s->board, NULL, s->save_timeout_s, NULL, capture, sizeof(capture)))
+	if (!f || capture_cmdline(s->board, NULL, s->save_timeout_s, capture_extra, capture,
+				  sizeof(capture)))
 		return NULL;
 	if (s->trigger_cpu >= 0)
 		snprintf(cpu, sizeof(cpu), "%d", s->trigger_cpu);
@@ -59,23 +63,22 @@ static char *run_conf(const struct spec *s)
 	return conf;
 }
 
-/* runs/<id>/run.conf and runs/<id>/run.cpio. */
-static int prepare_layer(const struct spec *s, const struct paths *p, char *layer, size_t len)
+int write_run_layer(const struct spec *s, const char *capture_extra, const char *conf_path,
+		    const char *layer)
 {
-	char *conf = run_conf(s), *script = NULL, path[LAB_PATH];
+	char *conf = run_conf(s, capture_extra), *script = NULL;
 	size_t script_len = 0;
 	FILE *out;
 	int rc = -1;
 
 	if (!conf)
 		return -1;
-	path_join(path, sizeof(path), p->run, "run.conf");
-	write_text(path, conf);
+	if (conf_path)
+		write_text(conf_path, conf);
 	if (s->exec && !(script = read_file(s->exec, &script_len))) {
 		progress("cannot read %s: %s", s->exec, strerror(errno));
 		goto out;
 	}
-	path_join(layer, len, p->run, "run.cpio");
 	out = fopen(layer, "w");
 	if (!out)
 		goto out;
@@ -93,47 +96,78 @@ out:
 	return rc;
 }
 
+/* runs/<id>/run.conf and runs/<id>/run.cpio. */
+static int prepare_layer(const struct spec *s, const struct paths *p, char *layer, size_t len)
+{
+	char path[LAB_PATH];
+
+	path_join(path, sizeof(path), p->run, "run.conf");
+	path_join(layer, len, p->run, "run.cpio");
+	return write_run_layer(s, NULL, path, layer);
+}
+
 /*
  * The main initramfs and the run's layer, one after the other, in a
  * temporary file. The kernel takes an uncompressed archive after a
  * compressed one only at a 4-byte boundary (zeros between are skipped).
  */
-static int concat(const char *a, const char *b, char *out, size_t len, const char *dir)
+static int concat_fd(int fd, const char *a, const char *b)
 {
 	const char *parts[] = { a, b };
 	char buf[1 << 16];
-	int fd, i;
+	int i;
 
-	snprintf(out, len, "%s/initrd.XXXXXX", dir);
-	fd = mkstemp(out);
-	if (fd < 0)
-		return -1;
 	for (i = 0; i < 2; i++) {
 		int in = open(parts[i], O_RDONLY);
 		ssize_t n;
 
 		if (in < 0)
-			goto fail;
+			return -1;
 		while ((n = read(in, buf, sizeof(buf))) > 0)
 			if (write(fd, buf, n) != n)
 				n = -1;
 		close(in);
 		if (n < 0)
-			goto fail;
+			return -1;
 		if (i == 0) {
 			off_t end = lseek(fd, 0, SEEK_CUR);
 			static const char zeros[4];
 
 			if (end < 0 || write(fd, zeros, (4 - end % 4) % 4) < 0)
-				goto fail;
+				return -1;
 		}
 	}
-	return close(fd);
-fail:
+	return 0;
+}
+
+static int concat(const char *a, const char *b, char *out, size_t len, const char *dir)
+{
+	int fd;
+
+	snprintf(out, len, "%s/initrd.XXXXXX", dir);
+	fd = mkstemp(out);
+	if (fd < 0)
+		return -1;
+	if (concat_fd(fd, a, b) == 0)
+		return close(fd);
 	close(fd);
 	unlink(out);
 	out[0] = '\0';
 	return -1;
+}
+
+int initrd_join(const char *a, const char *b, const char *out)
+{
+	int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	if (fd < 0)
+		return -1;
+	if (concat_fd(fd, a, b)) {
+		close(fd);
+		unlink(out);
+		return -1;
+	}
+	return close(fd);
 }
 
 /*
