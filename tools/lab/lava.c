@@ -32,6 +32,8 @@
 #include <unistd.h>
 
 #include "lab.h"
+#include <jansson.h>
+
 #include "proc.h"
 
 /* On QEMU's user network the host's loopback is 10.0.2.2. */
@@ -300,7 +302,7 @@ static int write_rpi4_job(FILE *f, const struct spec *s, const struct lava_opts 
 static int lava_job(const struct spec *s, const struct lava_opts *o, FILE *index)
 {
 	const char *expected = spec_expected(s);
-	const char *kdir = getenv("DUMPABLE_KDIR"), *images = getenv("DUMPABLE_IMAGES");
+	const char *images = getenv("DUMPABLE_IMAGES");
 	char machine[64], job[128], device[128], dir[LAB_PATH], layer[LAB_PATH + 16];
 	char initrd[LAB_PATH + 16], conf[LAB_PATH + 16], base[LAB_PATH], extra[300], path[LAB_PATH];
 	bool virt = !strcmp(s->board->name, "virt");
@@ -344,9 +346,13 @@ static int lava_job(const struct spec *s, const struct lava_opts *o, FILE *index
 		    write_rpi4_job(f, s, o, job, expected, machine, test_min);
 	if (fclose(f) || rc)
 		return -1;
-	fprintf(index, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", job, device, s->row->nr, s->row->name,
+	fprintf(index, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t", job, device, s->row->nr, s->row->name,
 		expected, s->kernel, s->board->name, wanted_cases(s, expected));
-	(void)kdir;
+	/* The spec as ./dumpable run takes it, for `lab lava-report` to parse again. */
+	fprintf(index, "%s", s->row->name);
+	for (int i = 1; i <= o->nopts; i++)
+		fprintf(index, " %s", o->opts[i]);
+	fputc('\n', index);
 	printf("%s\n", path);
 	return 0;
 }
@@ -372,15 +378,15 @@ int cmd_lava_jobs(int argc, char **argv)
 
 	if (!rest)
 		return 2;
-	for (i = 0; i < argc; i++) {
+	if (argc >= 1 && argv[0][0] != '-')
+		o.out = argv[0];
+	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--cases") && i + 1 < argc)
 			o.cases = argv[++i];
 		else if (!strcmp(argv[i], "--collector") && i + 1 < argc)
 			o.collector = argv[++i];
 		else if (!strcmp(argv[i], "--files-url") && i + 1 < argc)
 			files_url = argv[++i];
-		else if (!o.out && argv[i][0] != '-')
-			o.out = argv[i];
 		else
 			rest[1 + n++] = argv[i];
 	}
@@ -455,7 +461,8 @@ int cmd_lava_jobs(int argc, char **argv)
 		free(rest);
 		return 1;
 	}
-	fputs("# job\tdevice\tcase\tname\texpected\tkernel\tboard\ttest cases that must pass\n", index);
+	fputs("# job\tdevice\tcase\tname\texpected\tkernel\tboard\ttest cases that must pass\tspec\n",
+	      index);
 	snprintf(cases, sizeof(cases), "%s", o.cases);
 	for (tok = strtok_r(cases, " ,", &save); tok; tok = strtok_r(NULL, " ,", &save)) {
 		struct spec s;
@@ -470,4 +477,220 @@ int cmd_lava_jobs(int argc, char **argv)
 bad:
 	free(rest);
 	return 2;
+}
+
+/*
+ * `lab lava-report DIR`: after lab/lava-run ran DIR's jobs with lava-run,
+ * each job's verdict, the lab's own (classify()) from LAVA's log: its
+ * "target" lines are the console, fed to the runner's events (events.c);
+ * the dump is what the collector filed under the job's name
+ * (DIR/dumps/<job>/<stamp>/). LAVA's own verdict (the job, and the
+ * monitor's test cases) must agree. Prints the table and writes
+ * DIR/results.tsv; exit 1 when a job did not pass.
+ */
+
+/* "2026-11-28T13:12:32.436777" -> seconds into the day, or -1. */
+static double lava_dt(const char *dt)
+{
+	int h, m;
+	double sec;
+	const char *t = dt ? strchr(dt, 'T') : NULL;
+
+	if (!t || sscanf(t + 1, "%d:%d:%lf", &h, &m, &sec) != 3)
+		return -1;
+	return h * 3600.0 + m * 60.0 + sec;
+}
+
+struct lava_job_result {
+	bool job_pass;		/* LAVA's job result */
+	int cases_pass, cases_fail;
+	char cases[512];	/* "armed=pass,trigger_case=pass,..." */
+	char error[200];	/* LAVA's error, if it said one */
+	double seconds;		/* the job, first log line to last */
+};
+
+/* Reads @log (lava-run's output: one JSON object a line) into @e and @r. */
+static int read_lava_log(const char *log, struct events *e, struct lava_job_result *r)
+{
+	FILE *f = fopen(log, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	double t0 = -1, t = 0;
+
+	memset(r, 0, sizeof(*r));
+	events_init(e);
+	if (!f)
+		return -1;
+	while (getline(&line, &cap, f) > 0) {
+		json_t *j = json_loads(line, 0, NULL), *msg;
+		const char *lvl;
+
+		if (!j)
+			continue;
+		lvl = json_string_value(json_object_get(j, "lvl"));
+		msg = json_object_get(j, "msg");
+		t = lava_dt(json_string_value(json_object_get(j, "dt")));
+		if (t0 < 0)
+			t0 = t;
+		if (t < t0)
+			t += 86400;	/* past midnight */
+		if (lvl && !strcmp(lvl, "target") && json_is_string(msg)) {
+			events_feed(e, json_string_value(msg), t - t0);
+		} else if (lvl && !strcmp(lvl, "results") && json_is_object(msg)) {
+			const char *def = json_string_value(json_object_get(msg, "definition"));
+			const char *c = json_string_value(json_object_get(msg, "case"));
+			const char *res = json_string_value(json_object_get(msg, "result"));
+			size_t n = strlen(r->cases);
+
+			if (def && c && res && !strcmp(def, "lava") && !strcmp(c, "job"))
+				r->job_pass = !strcmp(res, "pass");
+			if (def && c && res && !strncmp(def, "dumpable-", 9)) {
+				snprintf(r->cases + n, sizeof(r->cases) - n, "%s%s=%s", n ? "," : "",
+					 c, res);
+				if (!strcmp(res, "pass"))
+					r->cases_pass++;
+				else
+					r->cases_fail++;
+			}
+		} else if (lvl && !strcmp(lvl, "error") && json_is_string(msg) && !r->error[0]) {
+			snprintf(r->error, sizeof(r->error), "%s", json_string_value(msg));
+		}
+		json_decref(j);
+	}
+	free(line);
+	fclose(f);
+	r->seconds = t0 < 0 ? 0 : t - t0;
+	e->end = r->seconds;
+	return 0;
+}
+
+/* Does @have ("a=pass,b=pass") hold every case of @want ("a,b") passed? */
+static bool cases_passed(const char *have, const char *want)
+{
+	char w[256], *tok, *save = NULL, needle[80];
+
+	snprintf(w, sizeof(w), "%s", want);
+	for (tok = strtok_r(w, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		const char *p = have;
+		size_t n = (size_t)snprintf(needle, sizeof(needle), "%s=pass", tok);
+		bool found = false;
+
+		while ((p = strstr(p, needle))) {
+			if ((p == have || p[-1] == ',') && (p[n] == ',' || !p[n]))
+				found = true;
+			p += n;
+		}
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+/* The "verdict:" line of DIR/runs/<job>/triage.txt. */
+static void triage_verdict(const char *path, char *buf, size_t len)
+{
+	char *text = read_text(path), *p;
+
+	snprintf(buf, len, "-");
+	if (!text)
+		return;
+	p = strstr(text, "verdict:");
+	if (p) {
+		p += strlen("verdict:");
+		p += strspn(p, " ");
+		snprintf(buf, len, "%.*s", (int)strcspn(p, "\n"), p);
+	}
+	free(text);
+}
+
+int cmd_lava_report(int argc, char **argv)
+{
+	char path[LAB_PATH], *line = NULL;
+	size_t cap = 0;
+	int jobs = 0, passed = 0;
+	FILE *index, *out;
+
+	if (argc != 1) {
+		fputs("usage: lab lava-report DIR (after lab/lava-run DIR)\n", stderr);
+		return 2;
+	}
+	snprintf(path, sizeof(path), "%s/jobs.tsv", argv[0]);
+	index = fopen(path, "r");
+	snprintf(path, sizeof(path), "%s/results.tsv", argv[0]);
+	out = index ? fopen(path, "w") : NULL;
+	if (!index || !out) {
+		fprintf(stderr, "dumpable: lava: no %s/jobs.tsv (./dumpable lava jobs DIR first)\n",
+			argv[0]);
+		return 2;
+	}
+	fputs("# job\tcase\texpected\toutcome\tlab\tlava\thow\ttriage\tseconds\tdump\twhy\n", out);
+	printf("\n%-44s %-4s %-9s %-15s %-5s %-5s %-13s %-12s %7s\n", "job", "case", "expected",
+	       "outcome", "lab", "lava", "how", "triage", "time");
+	while (getline(&line, &cap, index) > 0) {
+		char *f[9], *p = line, *argvs[32], dir[LAB_PATH + 80], crash[LAB_PATH + 80];
+		char triage[80], *dmesg = NULL;
+		struct lava_job_result r;
+		struct events e;
+		struct harvest h;
+		struct verdict v;
+		struct spec s;
+		int i, n = 0;
+		bool lava_ok, ok;
+
+		if (line[0] == '#')
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		for (i = 0; i < 9; i++) {
+			f[i] = p;
+			p = strchr(p, '\t');
+			if (!p && i < 8)
+				break;
+			if (p)
+				*p++ = '\0';
+		}
+		if (i < 8 || strcmp(f[6], "virt"))
+			continue;	/* the Pi 4's jobs are not run here */
+		for (p = strtok(f[8], " "); p && n < 31; p = strtok(NULL, " "))
+			argvs[n++] = p;
+		argvs[n] = NULL;
+		if (spec_parse(&s, n, argvs))
+			continue;
+		snprintf(dir, sizeof(dir), "%s/runs/%s", argv[0], f[0]);
+		path_join(path, sizeof(path), dir, "lava.log");
+		if (read_lava_log(path, &e, &r))
+			continue;	/* not run (JOBS) */
+		jobs++;
+		if (!r.job_pass && e.saved < 0 && e.survived < 0)
+			e.hung_in = events_phase(&e);
+		snprintf(crash, sizeof(crash), "%s/dumps/%s", argv[0], f[0]);
+		memset(&h, 0, sizeof(h));
+		harvest_dir(crash, &h);
+		if (h.dmesg[0])
+			dmesg = read_text(h.dmesg);
+		classify(&s, &e, &h, dmesg, &v);
+		lava_ok = r.job_pass && !r.cases_fail && cases_passed(r.cases, f[7]);
+		ok = v.match && lava_ok;
+		passed += ok;
+		path_join(path, sizeof(path), dir, "triage.txt");
+		triage_verdict(path, triage, sizeof(triage));
+		printf("%-44s %-4s %-9s %-15s %-5s %-5s %-13s %-12s %5.1f s\n", f[0], f[2], f[4],
+		       v.outcome, v.match ? "PASS" : "FAIL", lava_ok ? "pass" : "fail",
+		       v.how && h.dump[0] ? v.how : "-", triage, r.seconds);
+		if (!v.match)
+			printf("    lab: %s\n", v.why);
+		if (!lava_ok)
+			printf("    lava: job %s, test cases %s (want %s passed)%s%s\n",
+			       r.job_pass ? "pass" : "fail", r.cases[0] ? r.cases : "none", f[7],
+			       r.error[0] ? "; " : "", r.error);
+		fprintf(out, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.1f\t%s\t%s\n", f[0], f[2], f[4],
+			v.outcome, v.match ? "pass" : "fail", lava_ok ? "pass" : "fail",
+			v.how && h.dump[0] ? v.how : "-", triage, r.seconds, h.dump, v.why);
+		free(dmesg);
+		dmesg = NULL;
+	}
+	free(line);
+	fclose(index);
+	fclose(out);
+	printf("\n%d of %d jobs passed (lab verdict and LAVA's test cases)\n", passed, jobs);
+	return jobs && passed == jobs ? 0 : 1;
 }

@@ -7,6 +7,7 @@
  *   lab cmdline [--board B] [--kernel S]   the main kernel's command line (the board's
  *                                defaults, for kernel series S: 6.1 by default)
  *   lab lava-jobs OUT [...]      the runs as LAVA jobs (./dumpable lava jobs; lava.c)
+ *   lab lava-report DIR          their verdicts after lab/lava-run (./dumpable lava run)
  */
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 
 int cmd_run(int argc, char **argv);
 int cmd_lava_jobs(int argc, char **argv);
+int cmd_lava_report(int argc, char **argv);
 
 static int usage(void)
 {
@@ -22,6 +24,7 @@ static int usage(void)
 	      "       lab capture-cmdline [--board virt|rpi4] [--label LABEL]\n"
 	      "       lab cmdline [--board virt|rpi4] [--kernel 6.1|6.12]\n"
 	      "       lab lava-jobs OUT [--cases LIST] [--collector URL] [--files-url URL] [options]\n"
+	      "       lab lava-report DIR\n"
 	      "The lab runner; ./dumpable run is its front door (see ./dumpable --help).\n",
 	      stderr);
 	return 2;
@@ -85,6 +88,8 @@ int main(int argc, char **argv)
 		return cmd_check(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "capture-cmdline"))
 		return cmd_cmdline(true, argc - 2, argv + 2);
+	if (!strcmp(argv[1], "lava-report"))
+		return cmd_lava_report(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "lava-jobs"))
 		return cmd_lava_jobs(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "cmdline"))
