@@ -61,7 +61,7 @@ LAB_PURE := tools/lab/classify.c tools/lab/events.c tools/lab/harvest.c tools/la
 	tools/lab/board.c tools/lab/util.c tools/common/how.c tools/common/kdumpfmt.c \
 	tools/p4ni9/cases.c
 LAB_SRC := $(LAB_PURE) tools/lab/boot.c tools/lab/watch.c tools/lab/qmp.c tools/lab/rpi4.c \
-	tools/lab/prepare.c tools/lab/report.c tools/lab/run.c
+	tools/lab/prepare.c tools/lab/report.c tools/lab/run.c tools/lab/collect.c
 LAB_LIBS := -ljansson -lm
 LAB_INC := $(INC) -Itools -Itools/lab
 

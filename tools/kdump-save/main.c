@@ -765,8 +765,8 @@ static int net_save_dump(void)
 	code = put_end(&p, cause[0] ? cause : NULL, stored, sizeof(stored), err, sizeof(err));
 	snprintf(want, sizeof(want), "dump.%s", net_stamp);
 	if (code == 201 && !strcmp(stored, want)) {
-		say("saved %s/%s/%s on the collector (%llu bytes sent)", net.prefix, net_stamp, stored,
-		    sent);
+		say("saved %s on the collector %s as %s/%s/%s (%llu bytes sent)", stored, net.hostport,
+		    net.prefix, net_stamp, stored, sent);
 		return 0;
 	}
 	if (code == 201 && !strncmp(stored, "dump-incomplete.", 16)) {

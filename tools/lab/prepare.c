@@ -39,14 +39,21 @@ static int cpio_entry(FILE *out, const char *name, unsigned int mode,
 }
 
 /* The run's settings, as lab/guest/init reads them. */
-static char *run_conf(const struct spec *s)
+static char *run_conf(const struct spec *s, const struct paths *p)
 {
-	char capture[512], cpu[16] = "", *conf = NULL;
+	char capture[768], cpu[16] = "", net[256] = "", *conf = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&conf, &len);
+	FILE *f;
 
-	if (!f || capture_cmdline(s->board, NULL, s->save_timeout_s, NULL, capture, sizeof(capture)))
+	if (p->net_url[0] && net_capture_words(p->net_url, net, sizeof(net)))
 		return NULL;
+	f = open_memstream(&conf, &len);
+	if (!f || capture_cmdline(s->board, NULL, s->save_timeout_s, net, capture, sizeof(capture))) {
+		if (f)
+			fclose(f);
+		free(conf);
+		return NULL;
+	}
 	if (s->trigger_cpu >= 0)
 		snprintf(cpu, sizeof(cpu), "%d", s->trigger_cpu);
 	fprintf(f, "CASE=%d\nTRIGGER_CPU=%s\nCAPTURE_APPEND='%s'\n", s->row->nr, cpu, capture);
@@ -62,7 +69,7 @@ static char *run_conf(const struct spec *s)
 /* runs/<id>/run.conf and runs/<id>/run.cpio. */
 static int prepare_layer(const struct spec *s, const struct paths *p, char *layer, size_t len)
 {
-	char *conf = run_conf(s), *script = NULL, path[LAB_PATH];
+	char *conf = run_conf(s, p), *script = NULL, path[LAB_PATH];
 	size_t script_len = 0;
 	FILE *out;
 	int rc = -1;
@@ -150,7 +157,7 @@ static int prepare_disk(const struct spec *s, const struct paths *p)
 	const char *vfat[] = { "mkfs.vfat", "-C", "-n", s->board->dump_label, disk, "16384", NULL };
 	const char *raw[] = { "truncate", "-s", size, disk, NULL };
 
-	if (!size)
+	if (!size || s->net)	/* --dump-to net: no disk, the dump must come over the network */
 		return 0;
 	path_join(disk, sizeof(disk), p->run, "disk.img");
 	if (!strcmp(fs, "ext4") && run_cmd(ext4, "/dev/null")) {
