@@ -59,7 +59,7 @@ $(B)/host/dumpcheck: tools/dumpcheck/dumpcheck.c tools/common/kdumpfmt.c $(HDRS)
 # The lab runner (tools/lab): QEMU, QMP, the console, the verdict; JSON with jansson.
 LAB_PURE := tools/lab/classify.c tools/lab/events.c tools/lab/harvest.c tools/lab/spec.c tools/lab/typing.c \
 	tools/lab/board.c tools/lab/util.c tools/common/how.c tools/common/kdumpfmt.c \
-	tools/p4ni9/cases.c
+	tools/p4ni9/cases.c tools/kdump-save/net.c
 LAB_SRC := $(LAB_PURE) tools/lab/boot.c tools/lab/watch.c tools/lab/qmp.c tools/lab/rpi4.c \
 	tools/lab/prepare.c tools/lab/report.c tools/lab/run.c tools/lab/collect.c
 LAB_LIBS := -ljansson -lm
