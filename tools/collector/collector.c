@@ -927,7 +927,7 @@ void col_serve(int fd, const struct col_conf *conf, struct col_result *res)
 			/* Never a final name for it; what came stays under its temporary name. */
 			res->outcome = COL_FAILED;
 			snprintf(res->line, sizeof(res->line),
-				 "FAILED %s: %s, and keeping it as %s failed: %s (kept as %s)", where,
+				 "FAILED %s: %s; keeping it as %s failed: %.160s (kept as %s)", where,
 				 why, partial, err, tmp);
 		}
 	} else {

@@ -128,7 +128,7 @@ struct col_result {
 	bool have_req;			/* kind and line are about a parsed request */
 	int status;			/* the status sent, 0 when none */
 	uint64_t bytes;			/* the file's size */
-	char line[512];			/* the log line, without "dump-collector: " */
+	char line[1024];			/* the log line, without "dump-collector: " */
 };
 
 /* Serves one request on @fd (not closed). */
