@@ -285,10 +285,12 @@ static int hexval(unsigned char ch)
 	return -1;
 }
 
-static long chunk_fail(struct col_chunked *c, const char *why)
+/* Malformed: the data before the error is still returned, c->why says it failed. */
+static long chunk_fail(struct col_chunked *c, const char *why, size_t out)
 {
 	c->why = why;
-	return -1;
+	c->state = CH_DONE;
+	return (long)out;
 }
 
 long col_chunked_feed(struct col_chunked *c, unsigned char *buf, size_t len)
@@ -296,7 +298,7 @@ long col_chunked_feed(struct col_chunked *c, unsigned char *buf, size_t len)
 	size_t i = 0, out = 0;
 
 	if (c->why)
-		return -1;
+		return 0;
 	while (i < len && c->state != CH_DONE) {
 		unsigned char ch = buf[i];
 
@@ -305,13 +307,13 @@ long col_chunked_feed(struct col_chunked *c, unsigned char *buf, size_t len)
 			if (hexval(ch) >= 0) {
 				/* 15 hex digits: far above any record, never an overflow. */
 				if (++c->digits > 15)
-					return chunk_fail(c, "chunk size too large");
+					return chunk_fail(c, "chunk size too large", out);
 				c->size = c->size * 16 + (uint64_t)hexval(ch);
 				i++;
 				break;
 			}
 			if (!c->digits)
-				return chunk_fail(c, "malformed chunk size");
+				return chunk_fail(c, "malformed chunk size", out);
 			if (ch == ' ' || ch == '\t')
 				c->state = CH_SIZE_BWS;
 			else if (ch == ';')
@@ -319,7 +321,7 @@ long col_chunked_feed(struct col_chunked *c, unsigned char *buf, size_t len)
 			else if (ch == '\r')
 				c->state = CH_SIZE_LF;
 			else
-				return chunk_fail(c, "malformed chunk size");
+				return chunk_fail(c, "malformed chunk size", out);
 			i++;
 			break;
 		case CH_SIZE_BWS:
@@ -328,21 +330,21 @@ long col_chunked_feed(struct col_chunked *c, unsigned char *buf, size_t len)
 			else if (ch == '\r')
 				c->state = CH_SIZE_LF;
 			else if (ch != ' ' && ch != '\t')
-				return chunk_fail(c, "malformed chunk size");
+				return chunk_fail(c, "malformed chunk size", out);
 			i++;
 			break;
 		case CH_EXT:
 			if (ch == '\r')
 				c->state = CH_SIZE_LF;
 			else if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
-				return chunk_fail(c, "malformed chunk extension");
+				return chunk_fail(c, "malformed chunk extension", out);
 			if (++c->trailer > COL_MAX_TRAILER)
-				return chunk_fail(c, "chunk extensions too long");
+				return chunk_fail(c, "chunk extensions too long", out);
 			i++;
 			break;
 		case CH_SIZE_LF:
 			if (ch != '\n')
-				return chunk_fail(c, "chunk size line without CRLF");
+				return chunk_fail(c, "chunk size line without CRLF", out);
 			i++;
 			c->digits = 0;
 			c->state = c->size ? CH_DATA : CH_TRAILER;
@@ -362,13 +364,13 @@ long col_chunked_feed(struct col_chunked *c, unsigned char *buf, size_t len)
 		}
 		case CH_DATA_CR:
 			if (ch != '\r')
-				return chunk_fail(c, "chunk data without CRLF");
+				return chunk_fail(c, "chunk data without CRLF", out);
 			c->state = CH_DATA_LF;
 			i++;
 			break;
 		case CH_DATA_LF:
 			if (ch != '\n')
-				return chunk_fail(c, "chunk data without CRLF");
+				return chunk_fail(c, "chunk data without CRLF", out);
 			c->state = CH_SIZE;
 			i++;
 			break;
@@ -376,37 +378,37 @@ long col_chunked_feed(struct col_chunked *c, unsigned char *buf, size_t len)
 			if (ch == '\r')
 				c->state = CH_END_LF;
 			else if (ch == ' ' || ch == '\t' || ch == ':' || !is_tchar((char)ch))
-				return chunk_fail(c, "malformed trailer");
+				return chunk_fail(c, "malformed trailer", out);
 			else
 				c->state = CH_TRAILER_LINE;
 			if (++c->trailer > COL_MAX_TRAILER)
-				return chunk_fail(c, "trailers too long");
+				return chunk_fail(c, "trailers too long", out);
 			i++;
 			break;
 		case CH_TRAILER_LINE:
 			if (ch == '\r')
 				c->state = CH_TRAILER_LF;
 			else if (ch == '\n')
-				return chunk_fail(c, "malformed trailer");
+				return chunk_fail(c, "malformed trailer", out);
 			if (++c->trailer > COL_MAX_TRAILER)
-				return chunk_fail(c, "trailers too long");
+				return chunk_fail(c, "trailers too long", out);
 			i++;
 			break;
 		case CH_TRAILER_LF:
 			if (ch != '\n')
-				return chunk_fail(c, "malformed trailer");
+				return chunk_fail(c, "malformed trailer", out);
 			c->state = CH_TRAILER;
 			i++;
 			break;
 		case CH_END_LF:
 			if (ch != '\n')
-				return chunk_fail(c, "chunked body without its final CRLF");
+				return chunk_fail(c, "chunked body without its final CRLF", out);
 			c->state = CH_DONE;
 			i++;
 			break;
 		}
 	}
-	c->done = c->state == CH_DONE;
+	c->done = c->state == CH_DONE && !c->why;
 	return (long)out;
 }
 
@@ -872,12 +874,6 @@ void col_serve(int fd, const struct col_conf *conf, struct col_result *res)
 		}
 		if (r.chunked) {
 			d = col_chunked_feed(&ch, buf, (size_t)n);
-			if (d < 0) {
-				how = BODY_BAD;
-				why = ch.why;
-				status = 400;
-				break;
-			}
 		} else {
 			d = (long)((uint64_t)n < left ? (uint64_t)n : left);
 			left -= (uint64_t)d;
@@ -886,6 +882,12 @@ void col_serve(int fd, const struct col_conf *conf, struct col_result *res)
 			how = BODY_BAD;
 			why = sink.why;
 			status = sink.status;
+			break;
+		}
+		if (r.chunked && ch.why) {
+			how = BODY_BAD;
+			why = ch.why;
+			status = 400;
 			break;
 		}
 	}
@@ -916,6 +918,10 @@ void col_serve(int fd, const struct col_conf *conf, struct col_result *res)
 	}
 
 	/* Cut short or refused half-way: a dump keeps what came. */
+	if (sink.mode == SINK_SNIFF) {
+		col_sink_finish(&sink);
+		res->bytes = sink.size;
+	}
 	if (r.kind == COL_DUMP) {
 		c = commit(sfd, ffd, tmp, partial, conf->sync, err, sizeof(err));
 		if (c == 0) {

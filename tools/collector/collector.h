@@ -67,8 +67,9 @@ void col_chunked_init(struct col_chunked *c);
 
 /*
  * Decodes @len bytes at @buf: the chunks' data is moved to the front of
- * @buf. Returns how many data bytes, or -1 (malformed: c->why). Bytes after
- * the end (c->done) are ignored.
+ * @buf. Returns how many data bytes. Malformed input sets c->why (the data
+ * before it is still returned; nothing after). Bytes after the end (c->done)
+ * are ignored.
  */
 long col_chunked_feed(struct col_chunked *c, unsigned char *buf, size_t len);
 
