@@ -142,7 +142,13 @@ $(UNIT_SAN): $(HDRS) tests/unit/tap.h
 	@mkdir -p $(@D)
 	$(CC) -O1 -g $(SAN) $(WARN) $(INC) -Itools $(UNIT_DEFS) -o $@ $(filter %.c,$^) -lm $(UNIT_LIBS)
 
-unit: $(UNIT) $(UNIT_SAN) $(TRIAGE_UNIT) host-tools
+# The real dump-collector over TCP (tests/run unit runs it with the binary's path).
+COLLECTOR_E2E := $(B)/unit/collector-e2e
+$(COLLECTOR_E2E): tests/unit/collector_e2e.c tests/unit/tap.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) -o $@ tests/unit/collector_e2e.c
+
+unit: $(UNIT) $(UNIT_SAN) $(TRIAGE_UNIT) $(COLLECTOR_E2E) host-tools
 	@sh tests/run unit
 
 e2e: deps
@@ -152,7 +158,7 @@ e2e: deps
 # Everything: build (the kernel is cached), unit tests, then the lab.
 test: deps
 	@./dumpable build
-	@$(MAKE) --no-print-directory $(UNIT) $(UNIT_SAN) $(TRIAGE_UNIT) host-tools
+	@$(MAKE) --no-print-directory $(UNIT) $(UNIT_SAN) $(TRIAGE_UNIT) $(COLLECTOR_E2E) host-tools
 	@sh tests/run all
 
 demo: deps
