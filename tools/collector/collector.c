@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -633,23 +634,36 @@ static void respond(int fd, struct col_result *res, int status, const char *msg)
 	res->status = status;
 }
 
-/* 1: readable, 0: no byte for the idle timeout, -1: stopped (SIGTERM) or error. */
+/*
+ * 1: readable, 0: no byte for the idle timeout, -1: stopped (SIGTERM) or error.
+ * SIGTERM and SIGINT, blocked by the caller (main.c), are let in only while
+ * waiting (ppoll): one that comes between the check and the wait is not lost.
+ */
 static int wait_readable(int fd, const struct col_conf *conf)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
-	struct timespec now, end;
-	int left, r;
+	struct timespec now, end, left;
+	sigset_t mask;
+	int r;
 
+	sigprocmask(SIG_BLOCK, NULL, &mask);
+	sigdelset(&mask, SIGTERM);
+	sigdelset(&mask, SIGINT);
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	end.tv_sec += conf->idle_timeout;
 	for (;;) {
 		if (conf->stop && *conf->stop)
 			return -1;
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		left = (int)((end.tv_sec - now.tv_sec) * 1000 + (end.tv_nsec - now.tv_nsec) / 1000000);
-		if (left <= 0)
+		left.tv_sec = end.tv_sec - now.tv_sec;
+		left.tv_nsec = end.tv_nsec - now.tv_nsec;
+		if (left.tv_nsec < 0) {
+			left.tv_sec--;
+			left.tv_nsec += 1000000000;
+		}
+		if (left.tv_sec < 0)
 			return 0;
-		r = poll(&p, 1, left);
+		r = ppoll(&p, 1, &left, &mask);
 		if (r > 0)
 			return 1;
 		if (r < 0 && errno != EINTR)

@@ -330,8 +330,13 @@ int main(int argc, char **argv)
 		}
 		pid = fork();
 		if (pid == 0) {
+			sigset_t chld;
+
+			/* SIGTERM and SIGINT stay blocked but while waiting for bytes (collector.c). */
 			close(lfd);
-			sigprocmask(SIG_UNBLOCK, &block, NULL);
+			sigemptyset(&chld);
+			sigaddset(&chld, SIGCHLD);
+			sigprocmask(SIG_UNBLOCK, &chld, NULL);
 			_exit(serve_child(cfd, dirfd, &conf));
 		}
 		if (pid > 0)
