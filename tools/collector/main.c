@@ -298,6 +298,9 @@ int main(int argc, char **argv)
 	}
 	snprintf(line, sizeof(line), "listening on %s:%d", addr, ntohs(sa.sin_port));
 	say(line);
+	if ((ntohl(sa.sin_addr.s_addr) >> 24) != 127)
+		fprintf(stderr, "dump-collector: %s is not loopback: there is no authentication, "
+			"anyone who reaches it can store files in %s\n", addr, dir);
 
 	conf.dir = dir;
 	conf.idle_timeout = (int)idle;
