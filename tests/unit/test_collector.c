@@ -174,6 +174,26 @@ static void test_chunked(void)
 		   steps[i] ? "" : " (random)");
 		free(out);
 	}
+	{
+		/* 3000 chunks, each with an extension: the 8 KiB bound is per chunk. */
+		size_t len = 3000 * 20 + 8, at = 0;
+		char *many = malloc(len);
+
+		for (i = 0; i < 3000; i++)
+			at += (size_t)sprintf(many + at, "1;ext=%08u\r\nx\r\n", i);
+		strcpy(many + at, "0\r\n\r\n");
+		out = dechunk(many, 4096, &n, &done);
+		ok(out && n == 3000 && done, "3000 chunks with extensions (60 KB of them)");
+		free(out);
+		memset(many, 'a', len - 1);
+		many[0] = '1';
+		many[1] = ';';
+		many[len - 1] = '\0';
+		out = dechunk(many, 4096, &n, &done);
+		ok(!out, "one chunk's extensions over 8 KiB are refused");
+		free(out);
+		free(many);
+	}
 	out = dechunk("5\r\nhello\r\n0\r\n\r\nEXTRA", 1, &n, &done);
 	ok(out && n == 5 && done, "bytes after the end are ignored");
 	free(out);
@@ -599,7 +619,7 @@ int main(void)
 	int rc;
 
 	srand(1);
-	tap_plan(111);
+	tap_plan(113);
 	if (!mkdtemp(tmpdir) || (dirfd_ = open(tmpdir, O_RDONLY | O_DIRECTORY)) < 0) {
 		ok(0, "a temporary directory");
 		return 1;

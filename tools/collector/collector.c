@@ -348,6 +348,7 @@ long col_chunked_feed(struct col_chunked *c, unsigned char *buf, size_t len)
 				return chunk_fail(c, "chunk size line without CRLF", out);
 			i++;
 			c->digits = 0;
+			c->trailer = 0;		/* the bound is per line of extensions */
 			c->state = c->size ? CH_DATA : CH_TRAILER;
 			break;
 		case CH_DATA: {

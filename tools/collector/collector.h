@@ -58,7 +58,7 @@ struct col_chunked {
 	int state;
 	uint64_t size;			/* of the chunk being read, then what is left of it */
 	unsigned int digits;
-	size_t trailer;			/* bytes of trailer section so far */
+	size_t trailer;			/* bytes of this chunk's extensions, or of the trailers */
 	bool done;			/* the last chunk and the trailers were read */
 	const char *why;		/* when col_chunked_feed() failed */
 };
