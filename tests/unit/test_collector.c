@@ -590,7 +590,22 @@ static void test_serve(void)
 	free(big);
 	free(flat);
 
+	flat = flatten(&len);
+	big = malloc(len + 256);
+	n = (size_t)snprintf((char *)big, 256,
+			     "PUT /lab/s12/dmesg.s12 HTTP/1.1\r\nContent-Length: %zu\r\n\r\n", len);
+	memcpy(big + n, flat, len);
+	serve(big, n + len, false, &res, resp, sizeof(resp));
+	ok(status_is(resp, 201) && at_path_is("lab/s12/dmesg.s12", flat, len, 0600),
+	   "a dmesg that looks flattened is stored as is: only a dump is de-flattened");
+	free(big);
+	free(flat);
+
 	/* Refusals. */
+	n = (size_t)snprintf(req, sizeof(req), "PUT /a\033[2J/b HTTP/1.1\r\n\r\n");
+	serve(req, n, false, &res, resp, sizeof(resp));
+	ok(status_is(resp, 400) && !strchr(res.line, '\033'), "no control bytes in the log: %s",
+	   res.line);
 	memset(req, 'a', sizeof(req));
 	memcpy(req, "PUT /lab/s/dump.s HTTP/1.1\r\nX: ", 31);
 	serve(req, sizeof(req), false, &res, resp, sizeof(resp));
@@ -619,7 +634,7 @@ int main(void)
 	int rc;
 
 	srand(1);
-	tap_plan(113);
+	tap_plan(115);
 	if (!mkdtemp(tmpdir) || (dirfd_ = open(tmpdir, O_RDONLY | O_DIRECTORY)) < 0) {
 		ok(0, "a temporary directory");
 		return 1;

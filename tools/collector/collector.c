@@ -834,6 +834,10 @@ void col_serve(int fd, const struct col_conf *conf, struct col_result *res)
 		snprintf(res->line, sizeof(res->line), "refused %.*s (%d %s)",
 			 (int)strcspn(head, "\r\n") > 200 ? 200 : (int)strcspn(head, "\r\n"), head,
 			 status, why);
+		/* The request line as it came: no control bytes into the log. */
+		for (char *c = res->line; *c; c++)
+			if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+				*c = '?';
 		drain(fd, conf);
 		return;
 	}
@@ -865,6 +869,8 @@ void col_serve(int fd, const struct col_conf *conf, struct col_result *res)
 
 	/* The body. */
 	col_sink_init(&sink, ffd, conf->max_size);
+	if (r.kind != COL_DUMP)
+		sink.mode = SINK_RAW;	/* only a dump is ever de-flattened */
 	col_chunked_init(&ch);
 	left = r.length;
 	extra = hlen - hend;
