@@ -396,7 +396,8 @@ int main(int argc, char **argv)
 	ok(log_has("dump-collector: saved farm/s2/dump.s2 (3145728 bytes)\n"), "logged as saved");
 
 	put(port, "/farm/s3/dump.s3", file, len, SEND_LENGTH, 100000, 0);
-	ok(appears("farm/s3/dump-incomplete.s3", 3000) && stored_is("farm/s3/dump-incomplete.s3", file, 100000) &&
+	ok(appears("farm/s3/dump-incomplete.s3", 3000) &&
+	   stored_is("farm/s3/dump-incomplete.s3", file, 100000) &&
 	   !stored("farm/s3/dump.s3"), "a dump cut short (closed) is kept as dump-incomplete");
 	ok(log_has("dump-collector: PARTIAL farm/s3/dump-incomplete.s3 (100000 bytes)"),
 	   "logged as PARTIAL");
@@ -445,7 +446,8 @@ int main(int argc, char **argv)
 	   "--once: a dmesg does not end it");
 	pid = start(collector, &port, once);
 	ok(put(port, "/once/s/dmesg.s", file, 100, SEND_LENGTH, 0, 0) == 409 &&
-	   put(port, "/once/s/dump.s", flat, flen, SEND_LENGTH, 0, 0) == 201 && exit_within(pid, 3000) == 0,
+	   put(port, "/once/s/dump.s", flat, flen, SEND_LENGTH, 0, 0) == 201 &&
+	   exit_within(pid, 3000) == 0,
 	   "--once: exits 0 after a dump is saved (a refusal does not end it)");
 	pid = start(collector, &port, once);
 	put(port, "/once/t/dump.t", file, len, SEND_LENGTH, 1000, 0);
