@@ -601,6 +601,13 @@ static void test_serve(void)
 	free(big);
 	free(flat);
 
+	n = (size_t)snprintf(req, sizeof(req),
+			     "PUT /lab/s13/dmesg.s13 HTTP/1.1\r\nExpect: 100-continue\r\n"
+			     "Content-Length: 2\r\n\r\nhi");
+	serve(req, n, false, &res, resp, sizeof(resp));
+	ok(!strncmp(resp, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 ", 37) &&
+	   at_path_is("lab/s13/dmesg.s13", "hi", 2, 0600), "Expect: 100-continue: 100, then 201");
+
 	/* Refusals. */
 	n = (size_t)snprintf(req, sizeof(req), "PUT /a\033[2J/b HTTP/1.1\r\n\r\n");
 	serve(req, n, false, &res, resp, sizeof(resp));
@@ -634,7 +641,7 @@ int main(void)
 	int rc;
 
 	srand(1);
-	tap_plan(115);
+	tap_plan(116);
 	if (!mkdtemp(tmpdir) || (dirfd_ = open(tmpdir, O_RDONLY | O_DIRECTORY)) < 0) {
 		ok(0, "a temporary directory");
 		return 1;
