@@ -194,6 +194,24 @@ static void test_chunked(void)
 		free(out);
 		free(many);
 	}
+	{
+		static const char tr[] = "2\r\nab\r\n0\r\nX: 1\r\ndump-incomplete:  killed at 45 s \r\n\r\n";
+		struct col_chunked c;
+		unsigned char b[sizeof(tr)];
+		long d = 0;
+
+		col_chunked_init(&c);
+		for (i = 0; i < sizeof(tr) - 1; i++) {
+			b[i] = (unsigned char)tr[i];
+			d += col_chunked_feed(&c, b + i, 1);
+		}
+		ok(d == 2 && c.done && c.incomplete && !strcmp(c.incomplete_why, "killed at 45 s"),
+		   "the trailer Dump-Incomplete is read, fed byte by byte: '%s'", c.incomplete_why);
+		col_chunked_init(&c);
+		memcpy(b, "0\r\n\r\n", 5);
+		ok(col_chunked_feed(&c, b, 5) == 0 && c.done && !c.incomplete,
+		   "no trailer: not incomplete");
+	}
 	out = dechunk("5\r\nhello\r\n0\r\n\r\nEXTRA", 1, &n, &done);
 	ok(out && n == 5 && done, "bytes after the end are ignored");
 	free(out);
@@ -499,6 +517,7 @@ static void test_serve(void)
 	   !fstatat(dirfd_, "lab/s1", &st, 0) && (st.st_mode & 07777) == 0700,
 	   "the directories are 0700");
 	ok(!strcmp(res.line, "saved lab/s1/dmesg.s1 (5 bytes)"), "the log line: %s", res.line);
+	ok(strstr(resp, "\r\nStored-As: dmesg.s1\r\n") != NULL, "201 says Stored-As: dmesg.s1");
 
 	serve(req, n, false, &res, resp, sizeof(resp));
 	ok(status_is(resp, 409) && res.outcome == COL_REFUSED &&
@@ -608,6 +627,31 @@ static void test_serve(void)
 	ok(!strncmp(resp, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 ", 37) &&
 	   at_path_is("lab/s13/dmesg.s13", "hi", 2, 0600), "Expect: 100-continue: 100, then 201");
 
+	n = (size_t)snprintf(req, sizeof(req),
+			     "PUT /lab/s14/dump.s14 HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+			     "4\r\nabcd\r\n0\r\nDump-Incomplete: makedumpfile killed\r\n\r\n");
+	serve(req, n, false, &res, resp, sizeof(resp));
+	ok(status_is(resp, 201) && strstr(resp, "\r\nStored-As: dump-incomplete.s14\r\n") &&
+	   res.outcome == COL_PARTIAL && at_path_is("lab/s14/dump-incomplete.s14", "abcd", 4, 0600) &&
+	   !exists("lab/s14/dump.s14") && no_part("lab/s14"),
+	   "a dump sent whole with the trailer Dump-Incomplete: 201, Stored-As: dump-incomplete.s14");
+	ok(strstr(res.line, "PARTIAL lab/s14/dump-incomplete.s14 (4 bytes): the sender says incomplete: "
+		  "makedumpfile killed") == res.line, "the log line: %s", res.line);
+	flat = flatten(&len);
+	big = malloc(len + 512);
+	n = (size_t)snprintf((char *)big, 256,
+			     "PUT /lab/s15/dump.s15 HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+			     "%zx\r\n", len - 16);
+	memcpy(big + n, flat, len - 16);
+	n += len - 16;
+	n += (size_t)sprintf((char *)big + n, "\r\n0\r\nDump-Incomplete: killed\r\n\r\n");
+	serve(big, n, false, &res, resp, sizeof(resp));
+	ok(status_is(resp, 201) && res.outcome == COL_PARTIAL &&
+	   at_path_is("lab/s15/dump-incomplete.s15", known, KNOWN_LEN, 0600),
+	   "a flattened dump without its end marker but with Dump-Incomplete: 201, kept partial");
+	free(big);
+	free(flat);
+
 	/* Refusals. */
 	n = (size_t)snprintf(req, sizeof(req), "PUT /a\033[2J/b HTTP/1.1\r\n\r\n");
 	serve(req, n, false, &res, resp, sizeof(resp));
@@ -641,7 +685,7 @@ int main(void)
 	int rc;
 
 	srand(1);
-	tap_plan(116);
+	tap_plan(122);
 	if (!mkdtemp(tmpdir) || (dirfd_ = open(tmpdir, O_RDONLY | O_DIRECTORY)) < 0) {
 		ok(0, "a temporary directory");
 		return 1;

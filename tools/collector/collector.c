@@ -294,6 +294,27 @@ static long chunk_fail(struct col_chunked *c, const char *why, size_t out)
 	return (long)out;
 }
 
+/* A whole trailer line in c->line: "Dump-Incomplete: cause" is kept. */
+static void trailer_line(struct col_chunked *c)
+{
+	static const char name[] = "Dump-Incomplete:";
+	const char *v = c->line + sizeof(name) - 1, *end = c->line + c->linelen;
+	size_t n = 0;
+
+	if (c->linelen < sizeof(name) - 1 || strncasecmp(c->line, name, sizeof(name) - 1))
+		return;
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	while (end > v && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	c->incomplete = true;
+	for (; v < end && n < sizeof(c->incomplete_why) - 1; v++)
+		c->incomplete_why[n++] = (unsigned char)*v < 0x20 || *v == 0x7f ? '?' : *v;
+	c->incomplete_why[n] = '\0';
+	if (!n)
+		strcpy(c->incomplete_why, "unknown");
+}
+
 long col_chunked_feed(struct col_chunked *c, unsigned char *buf, size_t len)
 {
 	size_t i = 0, out = 0;
@@ -385,6 +406,9 @@ long col_chunked_feed(struct col_chunked *c, unsigned char *buf, size_t len)
 				c->state = CH_TRAILER_LINE;
 			if (++c->trailer > COL_MAX_TRAILER)
 				return chunk_fail(c, "trailers too long", out);
+			c->linelen = 0;
+			if (ch != '\r')
+				c->line[c->linelen++] = (char)ch;
 			i++;
 			break;
 		case CH_TRAILER_LINE:
@@ -392,6 +416,8 @@ long col_chunked_feed(struct col_chunked *c, unsigned char *buf, size_t len)
 				c->state = CH_TRAILER_LF;
 			else if (ch == '\n')
 				return chunk_fail(c, "malformed trailer", out);
+			else if (c->linelen < sizeof(c->line) - 1)
+				c->line[c->linelen++] = (char)ch;
 			if (++c->trailer > COL_MAX_TRAILER)
 				return chunk_fail(c, "trailers too long", out);
 			i++;
@@ -399,6 +425,7 @@ long col_chunked_feed(struct col_chunked *c, unsigned char *buf, size_t len)
 		case CH_TRAILER_LF:
 			if (ch != '\n')
 				return chunk_fail(c, "malformed trailer", out);
+			trailer_line(c);
 			c->state = CH_TRAILER;
 			i++;
 			break;
@@ -620,19 +647,27 @@ static void send_all(int fd, const char *p, size_t len)
 	}
 }
 
-static void respond(int fd, struct col_result *res, int status, const char *msg)
+/* The answer; @stored: the name the body was stored as ("Stored-As:"), or NULL. */
+static void respond_as(int fd, struct col_result *res, int status, const char *msg,
+		      const char *stored)
 {
 	char buf[1024];
 	int n;
 
 	n = snprintf(buf, sizeof(buf),
 		     "HTTP/1.1 %d %s\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\n"
-		     "%sConnection: close\r\n\r\n%s\n",
+		     "%s%s%s%sConnection: close\r\n\r\n%s\n",
 		     status, reason_phrase(status), strlen(msg) + 1,
-		     status == 405 ? "Allow: PUT\r\n" : "", msg);
+		     status == 405 ? "Allow: PUT\r\n" : "", stored ? "Stored-As: " : "",
+		     stored ? stored : "", stored ? "\r\n" : "", msg);
 	if (n > 0 && (size_t)n < sizeof(buf))
 		send_all(fd, buf, (size_t)n);
 	res->status = status;
+}
+
+static void respond(int fd, struct col_result *res, int status, const char *msg)
+{
+	respond_as(fd, res, status, msg, NULL);
 }
 
 /*
@@ -783,7 +818,7 @@ static int commit(int dirfd, int fd, const char *tmp, const char *final, col_syn
 	return 0;
 }
 
-enum body_end { BODY_DONE, BODY_CUT, BODY_IDLE, BODY_BAD };
+enum body_end { BODY_DONE, BODY_CUT, BODY_IDLE, BODY_BAD, BODY_SENDER };
 
 void col_serve(int fd, const struct col_conf *conf, struct col_result *res)
 {
@@ -912,6 +947,12 @@ void col_serve(int fd, const struct col_conf *conf, struct col_result *res)
 			break;
 		}
 	}
+	if (how == BODY_DONE && r.kind == COL_DUMP && ch.incomplete) {
+		/* Whole as a transfer, but the sender's makedumpfile did not finish. */
+		snprintf(err, sizeof(err), "the sender says incomplete: %s", ch.incomplete_why);
+		how = BODY_SENDER;
+		why = err;
+	}
 	if (how == BODY_DONE && col_sink_finish(&sink)) {
 		how = BODY_BAD;
 		why = sink.why;
@@ -931,7 +972,7 @@ void col_serve(int fd, const struct col_conf *conf, struct col_result *res)
 			unlinkat(sfd, tmp, 0);
 			goto fail500;
 		}
-		respond(fd, res, 201, "saved");
+		respond_as(fd, res, 201, "saved", r.name);
 		res->outcome = COL_SAVED;
 		snprintf(res->line, sizeof(res->line), "saved %s (%llu bytes)", where,
 			 (unsigned long long)sink.size);
@@ -944,7 +985,12 @@ void col_serve(int fd, const struct col_conf *conf, struct col_result *res)
 		res->bytes = sink.size;
 	}
 	if (r.kind == COL_DUMP) {
-		c = commit(sfd, ffd, tmp, partial, conf->sync, err, sizeof(err));
+		char cerr[256];
+
+		c = commit(sfd, ffd, tmp, partial, conf->sync, cerr, sizeof(cerr));
+		if (how == BODY_SENDER)
+			respond_as(fd, res, c ? (c > 0 ? 409 : 500) : 201, c ? cerr : "saved incomplete",
+				   c ? NULL : partial);
 		if (c == 0) {
 			res->outcome = COL_PARTIAL;
 			snprintf(res->line, sizeof(res->line),
@@ -955,7 +1001,7 @@ void col_serve(int fd, const struct col_conf *conf, struct col_result *res)
 			res->outcome = COL_FAILED;
 			snprintf(res->line, sizeof(res->line),
 				 "FAILED %s: %s; keeping it as %s failed: %.160s (kept as %s)", where,
-				 why, partial, err, tmp);
+				 why, partial, cerr, tmp);
 		}
 	} else {
 		unlinkat(sfd, tmp, 0);

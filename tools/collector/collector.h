@@ -60,6 +60,11 @@ struct col_chunked {
 	unsigned int digits;
 	size_t trailer;			/* bytes of this chunk's extensions, or of the trailers */
 	bool done;			/* the last chunk and the trailers were read */
+	char line[256];			/* the trailer line being read (cut at 255) */
+	size_t linelen;
+	/* The trailer "Dump-Incomplete: <cause>": the sender's dump is not whole. */
+	bool incomplete;
+	char incomplete_why[128];
 	const char *why;		/* when col_chunked_feed() failed */
 };
 
