@@ -41,7 +41,14 @@ $(B)/arm64/kdump-save: $(SAVE_SRC) tools/kdump-save/main.c $(HDRS)
 	$(CROSS)gcc $(CFLAGS) $(WARN) -static -o $@ $(SAVE_SRC) tools/kdump-save/main.c
 
 # Host tools: the lab runner, the case table, the dump check, triage.
-host-tools: $(B)/host/p4ni9 $(B)/host/dumpcheck $(B)/host/triage $(B)/host/lab $(B)/host/kdump-save
+host-tools: $(B)/host/p4ni9 $(B)/host/dumpcheck $(B)/host/triage $(B)/host/lab $(B)/host/kdump-save \
+	$(B)/host/dump-collector
+
+# The host end of kdump-save's network target (kdump.url=): libc only.
+COLLECTOR_SRC := tools/collector/collector.c
+$(B)/host/dump-collector: $(COLLECTOR_SRC) tools/collector/main.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) -o $@ $(COLLECTOR_SRC) tools/collector/main.c
 
 # kdump-save for the host: only for tests/unit/kdump-save-run (run by hand, never PID 1).
 $(B)/host/kdump-save: $(SAVE_SRC) tools/kdump-save/main.c $(HDRS)
@@ -59,9 +66,9 @@ $(B)/host/dumpcheck: tools/dumpcheck/dumpcheck.c tools/common/kdumpfmt.c $(HDRS)
 # The lab runner (tools/lab): QEMU, QMP, the console, the verdict; JSON with jansson.
 LAB_PURE := tools/lab/classify.c tools/lab/events.c tools/lab/harvest.c tools/lab/spec.c tools/lab/typing.c \
 	tools/lab/board.c tools/lab/util.c tools/common/how.c tools/common/kdumpfmt.c \
-	tools/p4ni9/cases.c
+	tools/p4ni9/cases.c tools/kdump-save/net.c
 LAB_SRC := $(LAB_PURE) tools/lab/boot.c tools/lab/watch.c tools/lab/qmp.c tools/lab/rpi4.c \
-	tools/lab/prepare.c tools/lab/report.c tools/lab/run.c tools/lab/lava.c
+	tools/lab/prepare.c tools/lab/report.c tools/lab/run.c tools/lab/collect.c tools/lab/lava.c
 LAB_LIBS := -ljansson -lm
 LAB_INC := $(INC) -Itools -Itools/lab
 
@@ -114,12 +121,14 @@ $(B)/fuzz/fuzz_triage $(B)/fuzz/fuzz_memory:
 	clang -O1 -g -fsanitize=fuzzer,address,undefined $(WARN) $(INC) -Itools $(TRIAGE_CFLAGS) -o $@ $(filter %.c,$^) $(TRIAGE_LIBS)
 
 # Unit tests: plain and under ASan/UBSan.
-UNIT := $(B)/unit/test_p4ni9 $(B)/unit/test_kdump_save $(B)/unit/test_kdumpfmt $(B)/unit/test_lab
+UNIT := $(B)/unit/test_p4ni9 $(B)/unit/test_kdump_save $(B)/unit/test_kdumpfmt $(B)/unit/test_lab \
+	$(B)/unit/test_collector
 UNIT_SAN := $(UNIT:%=%-san)
 
 $(B)/unit/test_p4ni9 $(B)/unit/test_p4ni9-san: tests/unit/test_p4ni9.c $(P4NI9_SRC)
 $(B)/unit/test_kdump_save $(B)/unit/test_kdump_save-san: tests/unit/test_kdump_save.c tools/kdump-save/config.c tools/kdump-save/label.c tools/kdump-save/store.c tools/kdump-save/durable.c tools/kdump-save/watchdog.c tools/kdump-save/net.c
 $(B)/unit/test_kdumpfmt $(B)/unit/test_kdumpfmt-san: tests/unit/test_kdumpfmt.c tools/common/kdumpfmt.c
+$(B)/unit/test_collector $(B)/unit/test_collector-san: tests/unit/test_collector.c $(COLLECTOR_SRC)
 $(B)/unit/test_lab $(B)/unit/test_lab-san: tests/unit/test_lab.c $(LAB_PURE) tools/lab/qmp.c $(wildcard tools/lab/*.h)
 $(B)/unit/test_lab $(B)/unit/test_lab-san: UNIT_LIBS = -ljansson
 # The lab's classifier is tested on real console logs and dmesgs kept here.
@@ -133,7 +142,13 @@ $(UNIT_SAN): $(HDRS) tests/unit/tap.h
 	@mkdir -p $(@D)
 	$(CC) -O1 -g $(SAN) $(WARN) $(INC) -Itools $(UNIT_DEFS) -o $@ $(filter %.c,$^) -lm $(UNIT_LIBS)
 
-unit: $(UNIT) $(UNIT_SAN) $(TRIAGE_UNIT) host-tools
+# The real dump-collector over TCP (tests/run unit runs it with the binary's path).
+COLLECTOR_E2E := $(B)/unit/collector-e2e
+$(COLLECTOR_E2E): tests/unit/collector_e2e.c tests/unit/tap.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) -o $@ tests/unit/collector_e2e.c
+
+unit: $(UNIT) $(UNIT_SAN) $(TRIAGE_UNIT) $(COLLECTOR_E2E) host-tools
 	@sh tests/run unit
 
 e2e: deps
@@ -143,7 +158,7 @@ e2e: deps
 # Everything: build (the kernel is cached), unit tests, then the lab.
 test: deps
 	@./dumpable build
-	@$(MAKE) --no-print-directory $(UNIT) $(UNIT_SAN) $(TRIAGE_UNIT) host-tools
+	@$(MAKE) --no-print-directory $(UNIT) $(UNIT_SAN) $(TRIAGE_UNIT) $(COLLECTOR_E2E) host-tools
 	@sh tests/run all
 
 demo: deps

@@ -254,6 +254,20 @@ static void test_capture_spec(void)
 	ok(parse(&s, "panic --crashkernel 24") < 0 && parse(&s, "panic --crashkernel 4M") < 0 &&
 	   parse(&s, "panic --crashkernel 2048M") < 0 && parse(&s, "panic --crashkernel M") < 0 &&
 	   parse(&s, "panic --crashkernel -1M") < 0, "--crashkernel: 8M to 1024M, in MiB");
+	ok(parse(&s, "panic") == 0 && !s.net && parse(&s, "panic --dump-to disk") == 0 && !s.net &&
+	   parse(&s, "panic --dump-to net") == 0 && s.net && !strcmp(spec_expected(&s), "dump"),
+	   "--dump-to: disk by default, net");
+	ok(parse(&s, "panic --dump-to ssh") < 0 && parse(&s, "panic --dump-to") < 0,
+	   "--dump-to: anything but disk or net refused");
+	ok(parse(&s, "panic --dump-to net --board rpi4") < 0 &&
+	   parse(&s, "panic --dump-to net --fault disk-full") < 0,
+	   "--dump-to net: not on rpi4 (QEMU has no GENET), not with a disk fault");
+	ok(!net_capture_words("http://" NET_HOST_ADDR ":8099/run-1", buf, sizeof(buf)) &&
+	   !strcmp(buf, "ip=dhcp kdump.url=http://10.0.2.2:8099/run-1") &&
+	   net_capture_words("http://10.0.2.2:8099/run-1", buf, 20) == -1 &&
+	   !capture_cmdline(board_lookup("virt"), NULL, 0, "ip=dhcp kdump.url=http://10.0.2.2:1/r", buf,
+			    sizeof(buf)) && strstr(buf, " kdump.timeout=60 ip=dhcp kdump.url=http://10.0.2.2:1/r"),
+	   "the network words: DHCP by the kernel, the collector's URL, on the capture line");
 }
 
 /* A partial dump, a save's watchdog: the classifier's new rules. */

@@ -117,7 +117,8 @@ static void usage(FILE *out)
 	      "  dir           directory on it (/var/crash)\n"
 	      "  url           http://ADDRESS:PORT/PREFIX: send the dump to a collector\n"
 	      "                (build/host/dump-collector) instead, as PREFIX/<stamp>/...;\n"
-	      "                an IPv4 address (no resolver); device is then unused\n"
+	      "                an IPv4 address (no resolver); when the collector cannot\n"
+	      "                be reached at all, the dump goes to device after all\n"
 	      "  level         makedumpfile dump level, 0-31 (31)\n"
 	      "  keep          keep only the N newest dumps in DIR; 0: all (0)\n"
 	      "  timeout       seconds for the whole save: makedumpfile is killed at 3/4\n"
@@ -584,6 +585,7 @@ static void dmesg_to_console(void)
 
 static struct net_url net;
 static char net_stamp[32];	/* the stamp the collector took, "" before */
+static bool net_down;		/* it was never reached: the disk instead */
 
 /*
  * Opens the PUT of "<kind>.<stamp>". The first file sent claims the stamp:
@@ -765,8 +767,8 @@ static int net_save_dump(void)
 	code = put_end(&p, cause[0] ? cause : NULL, stored, sizeof(stored), err, sizeof(err));
 	snprintf(want, sizeof(want), "dump.%s", net_stamp);
 	if (code == 201 && !strcmp(stored, want)) {
-		say("saved %s/%s/%s on the collector (%llu bytes sent)", net.prefix, net_stamp, stored,
-		    sent);
+		say("saved %s on the collector %s as %s/%s/%s (%llu bytes sent)", stored, net.hostport,
+		    net.prefix, net_stamp, stored, sent);
 		return 0;
 	}
 	if (code == 201 && !strncmp(stored, "dump-incomplete.", 16)) {
@@ -780,6 +782,7 @@ static int net_save_dump(void)
 	return -1;
 }
 
+/* As save(); -2 when the collector was never reached (the disk may still take it). */
 static int save_net(void)
 {
 	char err[300];
@@ -787,15 +790,12 @@ static int save_net(void)
 
 	if (net_url_parse(cfg.url, &net, err, sizeof(err))) {
 		say("FAILED: %s", err);
-		return -1;
+		return -2;
 	}
 	net_save_dmesg();
 	rc = net_save_dump();
-	if (rc < 0 && !net_stamp[0]) {
-		/* Never reached the collector: the log on the console at least. */
-		dmesg_to_console();
-		return rc;
-	}
+	if (rc < 0 && !net_stamp[0])
+		return -2;
 	say("writing kdump-save.log.%s", net_stamp);
 	fflush(logf);
 	net_put("kdump-save.log", logbuf, loglen);
@@ -812,8 +812,14 @@ static int save(void)
 		say("FAILED: %s: %s (is this the capture kernel?)", cfg.vmcore, strerror(errno));
 		return -1;
 	}
-	if (cfg.url[0])
-		return save_net();
+	if (cfg.url[0]) {
+		rc = save_net();
+		if (rc != -2)
+			return rc;
+		/* Not lost for want of a network: the disk, where there is one. */
+		say("the collector was not reached: saving to %s:%s instead", cfg.device, cfg.dir);
+		net_down = true;
+	}
 	if (!in_capture && !cfg.device_set) {
 		say("FAILED: not in a capture kernel: not mounting the default %s; "
 		    "give --device=DEV (or --device=none)", cfg.device);
@@ -856,7 +862,7 @@ static void finish(int rc)
 {
 	const char *what = rc == 0 ? "saved" : rc > 0 ? "PARTIAL" : "FAILED";
 
-	if (in_capture && strcmp(cfg.device, "none") && !cfg.url[0]) {
+	if (in_capture && strcmp(cfg.device, "none") && (!cfg.url[0] || net_down)) {
 		sync();
 		umount(MNT);
 	}

@@ -121,6 +121,13 @@ int capture_cmdline(const struct board *b, const char *label, int save_timeout_s
 	return n < len ? 0 : -1;
 }
 
+int net_capture_words(const char *url, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "ip=dhcp kdump.url=%s", url);
+
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
 int save_deadline_s(const struct spec *s)
 {
 	return (s->save_timeout_s > 0 ? s->save_timeout_s : s->board->save_timeout_s) + SAVE_GRACE_S;

@@ -49,6 +49,14 @@ static int virt_argv(const struct spec *s, const struct paths *p, const char *in
 		 p->run, s->fault ? s->fault->drive_opts : "");
 	if (s->fault && !s->fault->disk_size)
 		count -= 2;	/* no-disk */
+	if (s->net) {
+		/* No dump disk: QEMU's user network to the collector instead (NET_HOST_ADDR). */
+		fmt[6][0] = "-netdev";
+		fmt[6][1] = NET_QEMU_NETDEV;
+		fmt[count - 2][0] = "-device";
+		fmt[count - 2][1] = NET_QEMU_DEVICE;
+		count--;
+	}
 	argv[n++] = "qemu-system-aarch64";
 	for (i = 0; i < count && n + 3 < max; i++) {
 		argv[n++] = fmt[i][0];
@@ -71,6 +79,12 @@ static void virt_harvest(const struct spec *s, const struct paths *p, struct har
 	snprintf(cmd, sizeof(cmd), "rdump /var/crash %s", p->run);
 	path_join(crash, sizeof(crash), p->run, "crash");
 	memset(h, 0, sizeof(*h));
+	if (s->net) {	/* what the collector filed under the run's id */
+		path_join(log, sizeof(log), p->run, "collected");
+		path_join(crash, sizeof(crash), log, p->id);
+		harvest_dir(crash, h);
+		return;
+	}
 	if (access(disk, F_OK))		/* --fault no-disk */
 		return;
 	path_join(log, sizeof(log), p->run, "e2fsck.log");

@@ -84,6 +84,18 @@ int capture_cmdline(const struct board *b, const char *label, int save_timeout_s
  */
 #define SAVE_GRACE_S 30
 int save_deadline_s(const struct spec *s);
+/*
+ * The network target (--dump-to net, LAVA jobs): QEMU's user network, where
+ * the host's loopback is NET_HOST_ADDR to the guest, on virtio-mmio (the
+ * kernels have no PCI). The capture kernel takes its address by DHCP (the
+ * kernel's own ip=dhcp) and sends the dump to the collector at @url
+ * (http://ADDRESS:PORT/PREFIX). Its command line words into @buf: 0, or -1
+ * when they do not fit.
+ */
+#define NET_HOST_ADDR "10.0.2.2"
+#define NET_QEMU_NETDEV "user,id=net0"
+#define NET_QEMU_DEVICE "virtio-net-device,netdev=net0"
+int net_capture_words(const char *url, char *buf, size_t len);
 /* The main kernel's command line; @s may be NULL (a board's default, 6.1). */
 int kernel_cmdline(const struct board *b, const struct spec *s, char *buf, size_t len);
 /* The board's default main command line for a kernel series (lab cmdline). */
@@ -124,6 +136,7 @@ struct spec {
 	const struct fault *fault;	/* NULL: a healthy dump disk */
 	int save_timeout_s;		/* kdump.timeout= on the capture command line */
 	char crashkernel[16];		/* crashkernel= of the main kernel, "64M" */
+	bool net;			/* --dump-to net: the dump goes to a collector */
 };
 
 /*
@@ -171,6 +184,8 @@ struct paths {
 	char run[LAB_PATH];	/* runs/<id> */
 	char board[LAB_PATH];	/* the board's files (./dumpable image OUT), "" for virt */
 	char id[256];
+	/* The collector's URL as the guest reaches it (--dump-to net), "" for the disk. */
+	char net_url[320];
 };
 
 /* Console events, in the order a run meets them. */

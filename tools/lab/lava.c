@@ -34,10 +34,11 @@
 #include "lab.h"
 #include <jansson.h>
 
+#include "kdump-save/net.h"
 #include "proc.h"
 
-/* On QEMU's user network the host's loopback is 10.0.2.2. */
-#define LAVA_COLLECTOR "http://10.0.2.2:8471"
+/* On QEMU's user network the host's loopback is 10.0.2.2 (NET_HOST_ADDR). */
+#define LAVA_COLLECTOR "http://" NET_HOST_ADDR ":8471"
 
 /*
  * The console lines of the runner's events (events.c) as one regular
@@ -156,7 +157,7 @@ static void machine_name(const struct spec *s, char *buf, size_t len)
 static void qemu_extra(const struct spec *s, FILE *f, const char *indent)
 {
 	fprintf(f, "%s- '-smp %d'\n%s- '-no-reboot'\n", indent, s->smp, indent);
-	fprintf(f, "%s- '-netdev user,id=net0'\n%s- '-device virtio-net-device,netdev=net0'\n",
+	fprintf(f, "%s- '-netdev " NET_QEMU_NETDEV "'\n%s- '-device " NET_QEMU_DEVICE "'\n",
 		indent, indent);
 }
 
@@ -176,8 +177,8 @@ static int write_device(const struct spec *s, const char *out, const char *devic
 	fputs("{% extends 'qemu.jinja2' %}\n{% set arch = 'arm64' %}\n", f);
 	fprintf(f, "{%% set machine = '%s' %%}\n{%% set cpu = '%s' %%}\n{%% set memory = %ld %%}\n",
 		machine, s->board->qemu_cpu, mem_mib(s->mem));
-	fprintf(f, "{%% set extra_options = ['-smp %d', '-no-reboot', '-netdev user,id=net0', "
-		"'-device virtio-net-device,netdev=net0'] %%}\n", s->smp);
+	fprintf(f, "{%% set extra_options = ['-smp %d', '-no-reboot', '-netdev " NET_QEMU_NETDEV "', "
+		"'-device " NET_QEMU_DEVICE "'] %%}\n", s->smp);
 	return fclose(f);
 }
 
@@ -304,7 +305,8 @@ static int lava_job(const struct spec *s, const struct lava_opts *o, FILE *index
 	const char *expected = spec_expected(s);
 	const char *images = getenv("DUMPABLE_IMAGES");
 	char machine[64], job[128], device[128], dir[LAB_PATH], layer[LAB_PATH + 16];
-	char initrd[LAB_PATH + 16], conf[LAB_PATH + 16], base[LAB_PATH], extra[300], path[LAB_PATH];
+	char initrd[LAB_PATH + 16], conf[LAB_PATH + 16], base[LAB_PATH], path[LAB_PATH];
+	static struct paths p;
 	bool virt = !strcmp(s->board->name, "virt");
 	int test_min, rc;
 	FILE *f;
@@ -324,12 +326,14 @@ static int lava_job(const struct spec *s, const struct lava_opts *o, FILE *index
 	snprintf(dir, sizeof(dir), "%s/files/%s", o->out, job);
 	if (mkdirs(dir))
 		return -1;
-	snprintf(extra, sizeof(extra), "ip=dhcp kdump.url=%s/%s", o->collector, job);
+	/* The capture kernel's words for the network target: net_capture_words(), as `run --dump-to net`. */
+	memset(&p, 0, sizeof(p));
+	snprintf(p.net_url, sizeof(p.net_url), "%s/%s", o->collector, job);
 	snprintf(layer, sizeof(layer), "%s/run.cpio", dir);
 	snprintf(conf, sizeof(conf), "%s/run.conf", dir);
 	snprintf(initrd, sizeof(initrd), "%s/initrd.img", dir);
 	path_join(base, sizeof(base), images, "main.cpio.gz");
-	if (write_run_layer(s, extra, conf, layer) || initrd_join(base, layer, initrd)) {
+	if (write_run_layer(s, &p, conf, layer) || initrd_join(base, layer, initrd)) {
 		fprintf(stderr, "dumpable: lava: cannot write %s (%s): %s\n", initrd, base,
 			strerror(errno));
 		return -1;
@@ -357,14 +361,20 @@ static int lava_job(const struct spec *s, const struct lava_opts *o, FILE *index
 	return 0;
 }
 
-/* A collector's URL as kdump-save takes it: http://A.B.C.D:PORT, no path. */
+/*
+ * A collector's URL with a job's prefix, checked as kdump-save checks it
+ * (net_url_parse(): an IPv4 address, the capture kernel has no resolver).
+ */
 static bool collector_ok(const char *url)
 {
-	unsigned a, b, c, d, port;
-	char tail;
+	char full[320], err[200];
+	struct net_url u;
 
-	return sscanf(url, "http://%u.%u.%u.%u:%u%c", &a, &b, &c, &d, &port, &tail) == 5 &&
-	       a < 256 && b < 256 && c < 256 && d < 256 && port > 0 && port < 65536;
+	snprintf(full, sizeof(full), "%s/dumpable-job", url);
+	if (!net_url_parse(full, &u, err, sizeof(err)))
+		return true;
+	fprintf(stderr, "dumpable: lava: --collector '%s': %s\n", url, err);
+	return false;
 }
 
 int cmd_lava_jobs(int argc, char **argv)
@@ -404,6 +414,12 @@ int cmd_lava_jobs(int argc, char **argv)
 		rest[0] = tok;
 		if (spec_parse(&s, n + 1, rest))
 			goto bad;
+		for (i = 1; i <= n; i++)
+			if (!strcmp(rest[i], "--dump-to") && i < n && strcmp(rest[i + 1], "net")) {
+				fprintf(stderr, "dumpable: lava: a LAVA job's dump goes to the collector: "
+					"--dump-to net only\n");
+				goto bad;
+			}
 		if (s.fault || s.button_after_s >= 0 || s.keep) {
 			fprintf(stderr, "dumpable: lava: --fault, --press-button-after and --keep need "
 				"the lab's own runner (./dumpable run)\n");
@@ -422,11 +438,8 @@ int cmd_lava_jobs(int argc, char **argv)
 	}
 	if (!o.collector)
 		o.collector = LAVA_COLLECTOR;
-	if (!collector_ok(o.collector)) {
-		fprintf(stderr, "dumpable: lava: --collector '%s': http://A.B.C.D:PORT (an address: "
-			"the capture kernel has no resolver)\n", o.collector);
+	if (!collector_ok(o.collector))
 		goto bad;
-	}
 	snprintf(path, sizeof(path), "%s/jobs", o.out);
 	if (mkdirs(path) || !realpath(o.out, abs)) {
 		fprintf(stderr, "dumpable: lava: cannot make %s: %s\n", path, strerror(errno));

@@ -38,19 +38,22 @@ static int cpio_entry(FILE *out, const char *name, unsigned int mode,
 	return ferror(out) ? -1 : 0;
 }
 
-/*
- * The run's settings, as lab/guest/init reads them; @capture_extra (NULL:
- * none) is appended to the capture kernel's command line.
- */
-static char *run_conf(const struct spec *s, const char *capture_extra)
+/* The run's settings, as lab/guest/init reads them. */
+static char *run_conf(const struct spec *s, const struct paths *p)
 {
-	char capture[768], cpu[16] = "", *conf = NULL;
+	char capture[768], cpu[16] = "", net[256] = "", *conf = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&conf, &len);
+	FILE *f;
 
-	if (!f || capture_cmdline(s->board, NULL, s->save_timeout_s, capture_extra, capture,
-				  sizeof(capture)))
+	if (p->net_url[0] && net_capture_words(p->net_url, net, sizeof(net)))
 		return NULL;
+	f = open_memstream(&conf, &len);
+	if (!f || capture_cmdline(s->board, NULL, s->save_timeout_s, net, capture, sizeof(capture))) {
+		if (f)
+			fclose(f);
+		free(conf);
+		return NULL;
+	}
 	if (s->trigger_cpu >= 0)
 		snprintf(cpu, sizeof(cpu), "%d", s->trigger_cpu);
 	fprintf(f, "CASE=%d\nTRIGGER_CPU=%s\nCAPTURE_APPEND='%s'\n", s->row->nr, cpu, capture);
@@ -63,10 +66,10 @@ static char *run_conf(const struct spec *s, const char *capture_extra)
 	return conf;
 }
 
-int write_run_layer(const struct spec *s, const char *capture_extra, const char *conf_path,
+int write_run_layer(const struct spec *s, const struct paths *p, const char *conf_path,
 		    const char *layer)
 {
-	char *conf = run_conf(s, capture_extra), *script = NULL;
+	char *conf = run_conf(s, p), *script = NULL;
 	size_t script_len = 0;
 	FILE *out;
 	int rc = -1;
@@ -103,7 +106,7 @@ static int prepare_layer(const struct spec *s, const struct paths *p, char *laye
 
 	path_join(path, sizeof(path), p->run, "run.conf");
 	path_join(layer, len, p->run, "run.cpio");
-	return write_run_layer(s, NULL, path, layer);
+	return write_run_layer(s, p, path, layer);
 }
 
 /*
@@ -184,7 +187,7 @@ static int prepare_disk(const struct spec *s, const struct paths *p)
 	const char *vfat[] = { "mkfs.vfat", "-C", "-n", s->board->dump_label, disk, "16384", NULL };
 	const char *raw[] = { "truncate", "-s", size, disk, NULL };
 
-	if (!size)
+	if (!size || s->net)	/* --dump-to net: no disk, the dump must come over the network */
 		return 0;
 	path_join(disk, sizeof(disk), p->run, "disk.img");
 	if (!strcmp(fs, "ext4") && run_cmd(ext4, "/dev/null")) {

@@ -19,10 +19,10 @@ struct paths;
 int prepare(const struct spec *s, const struct paths *p, char *initrd, size_t len);
 /*
  * The run's initrd layer for @s into @layer (a newc cpio: run.conf, the
- * --exec script), the capture command line with @capture_extra (NULL: none)
- * appended; run.conf also into @conf_path (NULL: not). 0 or -1.
+ * --exec script), the capture kernel sending to @p->net_url when it is set
+ * (net_capture_words()); run.conf also into @conf_path (NULL: not). 0 or -1.
  */
-int write_run_layer(const struct spec *s, const char *capture_extra, const char *conf_path,
+int write_run_layer(const struct spec *s, const struct paths *p, const char *conf_path,
 		    const char *layer);
 /* @a, zeros to a 4-byte boundary, then @b, into @out (the main initramfs and a layer). */
 int initrd_join(const char *a, const char *b, const char *out);

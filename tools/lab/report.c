@@ -31,6 +31,7 @@ static json_t *spec_json_base(const struct spec *s)
 /* The capture's settings, in spec.json and result.json alike. */
 static void capture_fields(json_t *j, const struct spec *s)
 {
+	json_object_set_new(j, "dump_to", json_string(s->net ? "net" : "disk"));
 	json_object_set_new(j, "fault", s->fault ? json_string(s->fault->name) : json_null());
 	json_object_set_new(j, "crashkernel", json_string(s->crashkernel[0] ? s->crashkernel :
 							  s->board->crashkernel));

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "boot.h"
+#include "collect.h"
 #include "proc.h"
 #include "report.h"
 
@@ -163,6 +164,7 @@ static int run_phases(const struct spec *s, struct paths *p, int sig)
 	struct harvest h;
 	struct verdict v;
 	struct report r = { .s = s, .p = p, .e = &e, .h = &h, .v = &v };
+	struct collector c = { .pid = -1 };
 	char path[LAB_PATH], *dmesg;
 	json_t *j;
 
@@ -173,8 +175,12 @@ static int run_phases(const struct spec *s, struct paths *p, int sig)
 	j = spec_json(s);
 	write_json(j, path);
 	json_decref(j);
-	if (boot_and_watch(s, p, sig, &e))
+	if (s->net && collector_start(&c, p))
+		events_init(&e);
+	else if (boot_and_watch(s, p, sig, &e))
 		progress("the run did not start: see runs/%s", p->id);
+	/* After QEMU: the collector answered each file only once it was on the disk. */
+	collector_stop(&c);
 	/* A Ctrl-C while QEMU was not running yet, or after it had gone. */
 	if (!e.interrupted)
 		e.interrupted = pending_stop(sig);

@@ -84,7 +84,7 @@ const char *fault_names(void)
 
 struct raw {	/* the options as given, before they are checked */
 	const char *smp, *mem, *gic, *nmi, *watchdog, *cpu, *button, *timeout, *board;
-	const char *fault, *crashkernel, *save_timeout, *kernel;
+	const char *fault, *crashkernel, *save_timeout, *kernel, *dump_to;
 };
 
 /* The options that take a value: the flag, where it goes, the message when missing. */
@@ -105,6 +105,7 @@ static const struct {
 	{ "--fault", offsetof(struct raw, fault), "--fault needs a fault" },
 	{ "--crashkernel", offsetof(struct raw, crashkernel), "--crashkernel needs a size" },
 	{ "--save-timeout", offsetof(struct raw, save_timeout), "--save-timeout needs seconds" },
+	{ "--dump-to", offsetof(struct raw, dump_to), "--dump-to needs disk or net" },
 	{ "--kernel", offsetof(struct raw, kernel), "--kernel needs a kernel (6.1, 6.12, 6.12-buddy)" },
 };
 
@@ -236,6 +237,15 @@ static int spec_capture(struct spec *s, const struct raw *r)
 {
 	int mib;
 
+	if (r->dump_to && strcmp(r->dump_to, "disk") && strcmp(r->dump_to, "net"))
+		return bad("--dump-to: '%s' is not disk or net", r->dump_to);
+	s->net = r->dump_to && !strcmp(r->dump_to, "net");
+	if (s->net && strcmp(s->board->name, "virt"))
+		return bad("--board %s: --dump-to net: QEMU's raspi4b has no network device (no GENET "
+			   "model); the network target is for a Pi 4 on a desk network (docs/capture.md)",
+			   s->board->name);
+	if (s->net && r->fault)
+		return bad("--fault %s is about the dump disk: not with --dump-to net", r->fault);
 	if (r->fault && !(s->fault = fault_lookup(r->fault)))
 		return bad("--fault: '%s' is not a fault the lab knows (%s)", r->fault,
 			   fault_names());
