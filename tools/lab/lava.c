@@ -41,12 +41,14 @@
 #define LAVA_COLLECTOR "http://" NET_HOST_ADDR ":8471"
 
 /*
- * The console lines of the runner's events (events.c) as one regular
- * expression: the event's words are both the LAVA test case and its result,
- * which the job's fixupdict turns into pass or fail.
+ * The console lines of the runner's events (events.c: line_event()) as one
+ * regular expression: the event's words are both the LAVA test case and its
+ * result, which the job's fixupdict turns into pass or fail. "saved" is
+ * the dump's line only, as line_event() has it ("] saved /" on a disk,
+ * "] saved dump" on the collector), not the dmesg's or the log's.
  */
 #define LAVA_PATTERN "(?:dumpable|kdump-save): (?:\\[ *[0-9.]+\\] )?(?P<test_case_id>(?P<result>" \
-	"armed|ERROR|trigger case|exec begin|capture kernel up|saved(?= \\S+/dump\\.)|PARTIAL|FAILED|survived))"
+	"armed|ERROR|trigger case|exec begin|capture kernel up|saved(?= /| dump)|PARTIAL|FAILED|survived))"
 #define LAVA_START "dumpable: main kernel up"
 #define LAVA_END "reboot: (?:Power down|Restarting system)"
 /* The boot action waits for the kernel starting /init (the monitor then watches /init). */
