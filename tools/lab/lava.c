@@ -639,7 +639,7 @@ int cmd_lava_report(int argc, char **argv)
 		return 2;
 	}
 	fputs("# job\tcase\texpected\toutcome\tlab\tlava\thow\ttriage\tseconds\tdump\twhy\n", out);
-	printf("\n%-50s %-4s %-9s %-15s %-5s %-5s %-13s %-12s %7s\n", "job", "case", "expected",
+	printf("\n%-50s %-4s %-9s %-15s %-5s %-5s %-13s %-23s %7s\n", "job", "case", "expected",
 	       "outcome", "lab", "lava", "how", "triage", "time");
 	while (getline(&line, &cap, index) > 0) {
 		char *f[9], *p = line, *argvs[32], dir[LAB_PATH + 80], crash[LAB_PATH + 80];
@@ -688,7 +688,7 @@ int cmd_lava_report(int argc, char **argv)
 		passed += ok;
 		path_join(path, sizeof(path), dir, "triage.txt");
 		triage_verdict(path, triage, sizeof(triage));
-		printf("%-50s %-4s %-9s %-15s %-5s %-5s %-13s %-12s %5.1f s\n", f[0], f[2], f[4],
+		printf("%-50s %-4s %-9s %-15s %-5s %-5s %-13s %-23s %5.1f s\n", f[0], f[2], f[4],
 		       v.outcome, v.match ? "PASS" : "FAIL", lava_ok ? "pass" : "fail",
 		       v.how && h.dump[0] ? v.how : "-", triage, r.seconds);
 		if (!v.match)
