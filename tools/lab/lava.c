@@ -48,7 +48,8 @@
  * "] saved dump" on the collector), not the dmesg's or the log's.
  */
 #define LAVA_PATTERN "(?:dumpable|kdump-save): (?:\\[ *[0-9.]+\\] )?(?P<test_case_id>(?P<result>" \
-	"armed|ERROR|trigger case|exec begin|capture kernel up|saved(?= /| dump)|PARTIAL|FAILED|survived))"
+	"armed|ERROR|trigger case|exec begin|p4ni9 returned: exit status [0-9]+|exec end|" \
+	"capture kernel up|saved(?= /| dump)|PARTIAL|FAILED|survived))"
 #define LAVA_START "dumpable: main kernel up"
 #define LAVA_END "reboot: (?:Power down|Restarting system)"
 /* The boot action waits for the kernel starting /init (the monitor then watches /init). */
@@ -191,6 +192,14 @@ static void fixupdict(FILE *f, const char *expected)
 
 	fprintf(f, "        armed: pass\n        ERROR: fail\n        trigger case: pass\n"
 		"        exec begin: pass\n");
+	/*
+	 * p4ni9's exit status (tools/p4ni9/cli.h): 0 the call returned (leak-lock
+	 * returns, then fails at the next schedule), else it failed (ENOSYS, EPERM...).
+	 */
+	fprintf(f, "        'p4ni9 returned: exit status 0': pass\n");
+	for (int i = 1; i <= 6; i++)
+		fprintf(f, "        'p4ni9 returned: exit status %d': fail\n", i);
+	fprintf(f, "        exec end: %s\n", dump ? "fail" : "pass");
 	fprintf(f, "        capture kernel up: %s\n        saved: %s\n", dump ? "pass" : "fail",
 		dump ? "pass" : "fail");
 	fprintf(f, "        PARTIAL: fail\n        FAILED: fail\n        survived: %s\n",
@@ -203,7 +212,8 @@ static const char *wanted_cases(const struct spec *s, const char *expected)
 	if (!strcmp(expected, "dump"))
 		return s->exec ? "armed,exec_begin,capture_kernel_up,saved" :
 				 "armed,trigger_case,capture_kernel_up,saved";
-	return s->exec ? "armed,exec_begin,survived" : "armed,trigger_case,survived";
+	return s->exec ? "armed,exec_begin,exec_end" :
+			 "armed,trigger_case,p4ni9_returned_exit_status_0,survived";
 }
 
 static void job_head(FILE *f, const struct spec *s, const char *job, const char *expected,
