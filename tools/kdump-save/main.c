@@ -585,7 +585,7 @@ static void dmesg_to_console(void)
 
 static struct net_url net;
 static char net_stamp[32];	/* the stamp the collector took, "" before */
-static bool net_down;		/* it was never reached: the disk instead */
+static bool net_down;		/* it was never reached: not tried again, the disk instead */
 
 /*
  * Opens the PUT of "<kind>.<stamp>". The first file sent claims the stamp:
@@ -598,6 +598,10 @@ static int net_open(struct put *p, const char *kind, long long length)
 	char base[16], stamp[32], name[64], err[300];
 	int i, status;
 
+	if (net_down) {
+		say("FAILED: %s: the collector was not reached before", kind);
+		return -1;
+	}
 	save_stamp(time(NULL), base, sizeof(base));
 	for (i = 0; i < NET_STAMP_TRIES; i++) {
 		if (net_stamp[0])
@@ -609,6 +613,8 @@ static int net_open(struct put *p, const char *kind, long long length)
 		snprintf(name, sizeof(name), "%s.%s", kind, stamp);
 		if (put_begin(p, &net, stamp, name, length, NET_WAIT_MS, &status, err, sizeof(err))) {
 			say("FAILED: %s: %s", name, err);
+			/* Not waited for a second time: the save's time is the disk's now. */
+			net_down = !net_stamp[0];
 			return -1;
 		}
 		if (status == 0 || status == 100) {

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -38,6 +39,10 @@ int collector_start(struct collector *c, struct paths *p)
 	path_join(dir, sizeof(dir), p->run, "collected");
 	path_join(portfile, sizeof(portfile), p->run, "collector.port");
 	path_join(log, sizeof(log), p->run, "collector.log");
+	if (mkdir(dir, 0700) && errno != EEXIST) {
+		progress("cannot make %s: %s", dir, strerror(errno));
+		return -1;
+	}
 	if (access(tool, X_OK)) {
 		progress("no %s: build it (make host-tools)", tool);
 		return -1;
