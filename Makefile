@@ -45,7 +45,7 @@ host-tools: $(B)/host/p4ni9 $(B)/host/dumpcheck $(B)/host/triage $(B)/host/lab $
 	$(B)/host/dump-collector
 
 # The host end of kdump-save's network target (kdump.url=): libc only.
-COLLECTOR_SRC := tools/collector/collector.c
+COLLECTOR_SRC := tools/collector/collector.c tools/common/kdumpfmt.c
 $(B)/host/dump-collector: $(COLLECTOR_SRC) tools/collector/main.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(WARN) -o $@ $(COLLECTOR_SRC) tools/collector/main.c

@@ -637,6 +637,13 @@ static void test_serve(void)
 	   "a dump sent whole with the trailer Dump-Incomplete: 201, Stored-As: dump-incomplete.s14");
 	ok(strstr(res.line, "PARTIAL lab/s14/dump-incomplete.s14 (4 bytes): the sender says incomplete: "
 		  "makedumpfile killed") == res.line, "the log line: %s", res.line);
+	n = (size_t)snprintf(req, sizeof(req),
+			     "PUT /lab/s16/dump.s16 HTTP/1.1\r\nContent-Length: 12\r\n\r\nKDUMP   junk");
+	serve(req, n, false, &res, resp, sizeof(resp));
+	ok(status_is(resp, 201) && strstr(resp, "\r\nStored-As: dump-incomplete.s16\r\n") &&
+	   res.outcome == COL_PARTIAL && at_path_is("lab/s16/dump-incomplete.s16", "KDUMP   junk", 12, 0600) &&
+	   !exists("lab/s16/dump.s16") && strstr(res.line, "not a whole dump"),
+	   "a kdump-compressed dump that came whole but is not a whole dump: kept partial (%s)", res.line);
 	flat = flatten(&len);
 	big = malloc(len + 512);
 	n = (size_t)snprintf((char *)big, 256,
@@ -685,7 +692,7 @@ int main(void)
 	int rc;
 
 	srand(1);
-	tap_plan(122);
+	tap_plan(123);
 	if (!mkdtemp(tmpdir) || (dirfd_ = open(tmpdir, O_RDONLY | O_DIRECTORY)) < 0) {
 		ok(0, "a temporary directory");
 		return 1;

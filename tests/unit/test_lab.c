@@ -259,6 +259,10 @@ static void test_capture_spec(void)
 	   "--dump-to: disk by default, net");
 	ok(parse(&s, "panic --dump-to ssh") < 0 && parse(&s, "panic --dump-to") < 0,
 	   "--dump-to: anything but disk or net refused");
+	ok(parse(&s, "panic --fault no-collector") == 0 && s.net && s.fault->net &&
+	   !strcmp(spec_expected(&s), "dump") && parse(&s, "panic --dump-to net --fault no-collector") == 0 &&
+	   parse(&s, "panic --board rpi4 --fault no-collector") < 0,
+	   "--fault no-collector: the network target, a dump (on the disk) all the same; virt only");
 	ok(parse(&s, "panic --dump-to net --board rpi4") < 0 &&
 	   parse(&s, "panic --dump-to net --fault disk-full") < 0,
 	   "--dump-to net: not on rpi4 (QEMU has no GENET), not with a disk fault");

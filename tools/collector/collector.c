@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "collector.h"
+#include "../common/kdumpfmt.h"
 
 bool col_valid_component(const char *s, size_t n)
 {
@@ -742,6 +743,34 @@ static void drain(int fd, const struct col_conf *conf)
 	}
 }
 
+/*
+ * Whether a dump that came whole as a transfer is not whole as a dump: a
+ * kdump-compressed file (what makedumpfile -F of the lab's capture rebuilds
+ * to) is checked as kdump-save checks one on its disk (kdumpfmt.c). Other
+ * formats are taken as they are.
+ */
+static bool dump_not_whole(int fd, char *err, size_t errlen)
+{
+	struct kdump_info info;
+	char sig[8];
+	bool bad;
+	FILE *f;
+	int d;
+
+	if (pread(fd, sig, sizeof(sig), 0) != (ssize_t)sizeof(sig) || memcmp(sig, "KDUMP   ", 8))
+		return false;
+	d = dup(fd);
+	f = d >= 0 ? fdopen(d, "r") : NULL;
+	if (!f) {
+		if (d >= 0)
+			close(d);
+		return false;	/* the fsync and rename still say what the disk did */
+	}
+	bad = kdump_check(f, &info, err, errlen) != 0;
+	fclose(f);
+	return bad;
+}
+
 static bool exists_at(int dirfd, const char *name)
 {
 	struct stat st;
@@ -894,7 +923,7 @@ void col_serve(int fd, const struct col_conf *conf, struct col_result *res)
 		drain(fd, conf);
 		goto out;
 	}
-	ffd = openat(sfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	ffd = openat(sfd, tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (ffd < 0) {
 		snprintf(err, sizeof(err), "create %s: %s", tmp, strerror(errno));
 		goto fail500;
@@ -957,6 +986,16 @@ void col_serve(int fd, const struct col_conf *conf, struct col_result *res)
 		how = BODY_BAD;
 		why = sink.why;
 		status = sink.status;
+	}
+	if (how == BODY_DONE && r.kind == COL_DUMP) {
+		char check[200];
+
+		if (dump_not_whole(ffd, check, sizeof(check))) {
+			/* As kdump-save does on its disk: kept, flagged incomplete, never "saved". */
+			snprintf(err, sizeof(err), "not a whole dump: %s", check);
+			how = BODY_SENDER;
+			why = err;
+		}
 	}
 	res->bytes = sink.size;
 

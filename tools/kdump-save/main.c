@@ -585,7 +585,7 @@ static void dmesg_to_console(void)
 
 static struct net_url net;
 static char net_stamp[32];	/* the stamp the collector took, "" before */
-static bool net_down;		/* it was never reached: the disk instead */
+static bool net_down;		/* it was never reached: not tried again, the disk instead */
 
 /*
  * Opens the PUT of "<kind>.<stamp>". The first file sent claims the stamp:
@@ -598,6 +598,10 @@ static int net_open(struct put *p, const char *kind, long long length)
 	char base[16], stamp[32], name[64], err[300];
 	int i, status;
 
+	if (net_down) {
+		say("FAILED: %s: the collector was not reached before", kind);
+		return -1;
+	}
 	save_stamp(time(NULL), base, sizeof(base));
 	for (i = 0; i < NET_STAMP_TRIES; i++) {
 		if (net_stamp[0])
@@ -609,6 +613,8 @@ static int net_open(struct put *p, const char *kind, long long length)
 		snprintf(name, sizeof(name), "%s.%s", kind, stamp);
 		if (put_begin(p, &net, stamp, name, length, NET_WAIT_MS, &status, err, sizeof(err))) {
 			say("FAILED: %s: %s", name, err);
+			/* Not waited for a second time: the save's time is the disk's now. */
+			net_down = !net_stamp[0];
 			return -1;
 		}
 		if (status == 0 || status == 100) {
@@ -649,14 +655,34 @@ static int net_put(const char *kind, const char *data, size_t len)
 	return 0;
 }
 
+/* A whole (small) file in memory; NULL with errno. */
+static char *read_file_all(const char *path, size_t *len)
+{
+	struct stat st;
+	char *data;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	data = fstat(fd, &st) ? NULL : malloc(st.st_size ? (size_t)st.st_size : 1);
+	n = data ? read(fd, data, (size_t)st.st_size) : -1;
+	close(fd);
+	if (n < 0) {
+		free(data);
+		return NULL;
+	}
+	*len = (size_t)n;
+	return data;
+}
+
 /* dmesg.<stamp>: makedumpfile --dump-dmesg into memory (ramfs), then sent. */
 static void net_save_dmesg(void)
 {
 	char *argv[] = { cfg.makedumpfile, "--dump-dmesg", cfg.vmcore, "/tmp/dmesg", NULL };
+	char *data = NULL;
 	size_t len = 0;
-	char *data;
 	bool killed;
-	FILE *f;
 
 	mkdir("/tmp", 01777);
 	say("saving dmesg: makedumpfile --dump-dmesg %s", cfg.vmcore);
@@ -664,15 +690,12 @@ static void net_save_dmesg(void)
 		say("WARNING: makedumpfile --dump-dmesg failed; going on");
 		return;
 	}
-	f = fopen("/tmp/dmesg", "r");
-	data = f ? malloc(1 << 20) : NULL;
-	if (data)
-		len = fread(data, 1, 1 << 20, f);
-	if (f)
-		fclose(f);
+	data = read_file_all("/tmp/dmesg", &len);
 	unlink("/tmp/dmesg");
 	if (data)
 		net_put("dmesg", data, len);
+	else
+		say("WARNING: cannot read the dmesg makedumpfile wrote: %s", strerror(errno));
 	free(data);
 }
 
@@ -690,6 +713,7 @@ static int net_save_dump(void)
 	static char buf[1 << 16];
 	unsigned long long sent = 0;
 	bool killed = false, lost = false;
+	int dead_wait = 0;	/* seconds waited for a killed makedumpfile's pipe to end */
 	int pfd[2], status = 0, code;
 	struct put p;
 	pid_t pid;
@@ -733,8 +757,12 @@ static int net_save_dump(void)
 			kill(pid, SIGKILL);
 			killed = true;
 		}
-		if (poll(&w, 1, 1000) < 1)
+		if (poll(&w, 1, 1000) < 1) {
+			/* A killed makedumpfile stuck in the kernel: what came is what there is. */
+			if (killed && ++dead_wait >= 5)
+				break;
 			continue;
+		}
 		n = read(pfd[0], buf, sizeof(buf));
 		if (n < 0 && errno == EINTR)
 			continue;

@@ -50,18 +50,26 @@ static int virt_argv(const struct spec *s, const struct paths *p, const char *in
 	if (s->fault && !s->fault->disk_size)
 		count -= 2;	/* no-disk */
 	if (s->net) {
-		/* No dump disk: QEMU's user network to the collector instead (NET_HOST_ADDR). */
+		/* QEMU's user network to the collector (NET_HOST_ADDR) ... */
 		fmt[6][0] = "-netdev";
 		fmt[6][1] = NET_QEMU_NETDEV;
-		fmt[count - 2][0] = "-device";
-		fmt[count - 2][1] = NET_QEMU_DEVICE;
-		count--;
+		/* ... instead of the dump disk; beside it for a net fault (below) */
+		if (!(s->fault && s->fault->net)) {
+			fmt[count - 2][0] = "-device";
+			fmt[count - 2][1] = NET_QEMU_DEVICE;
+			count--;
+		}
 	}
 	argv[n++] = "qemu-system-aarch64";
 	for (i = 0; i < count && n + 3 < max; i++) {
 		argv[n++] = fmt[i][0];
 		if (fmt[i][1])
 			argv[n++] = fmt[i][1];
+	}
+	if (s->net && s->fault && s->fault->net && n + 3 < max) {
+		/* The disk, where the dump must go when the collector is not there. */
+		argv[n++] = "-device";
+		argv[n++] = NET_QEMU_DEVICE;
 	}
 	argv[n] = NULL;
 	return 0;
@@ -79,7 +87,7 @@ static void virt_harvest(const struct spec *s, const struct paths *p, struct har
 	snprintf(cmd, sizeof(cmd), "rdump /var/crash %s", p->run);
 	path_join(crash, sizeof(crash), p->run, "crash");
 	memset(h, 0, sizeof(*h));
-	if (s->net) {	/* what the collector filed under the run's id */
+	if (s->net && !(s->fault && s->fault->net)) {	/* what the collector filed under the run's id */
 		path_join(log, sizeof(log), p->run, "collected");
 		path_join(crash, sizeof(crash), log, p->id);
 		harvest_dir(crash, h);

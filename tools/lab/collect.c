@@ -11,9 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "collect.h"
 #include "proc.h"
@@ -35,6 +39,10 @@ int collector_start(struct collector *c, struct paths *p)
 	path_join(dir, sizeof(dir), p->run, "collected");
 	path_join(portfile, sizeof(portfile), p->run, "collector.port");
 	path_join(log, sizeof(log), p->run, "collector.log");
+	if (mkdir(dir, 0700) && errno != EEXIST) {
+		progress("cannot make %s: %s", dir, strerror(errno));
+		return -1;
+	}
 	if (access(tool, X_OK)) {
 		progress("no %s: build it (make host-tools)", tool);
 		return -1;
@@ -79,6 +87,27 @@ int collector_start(struct collector *c, struct paths *p)
 	progress("the collector did not start: see runs/%s/collector.log", p->id);
 	collector_stop(c);
 	return -1;
+}
+
+int collector_nobody(struct paths *p)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t al = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
+	    getsockname(fd, (struct sockaddr *)&a, &al)) {
+		progress("no free loopback port: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	snprintf(p->net_url, sizeof(p->net_url), "http://%s:%d/%s", NET_HOST_ADDR, ntohs(a.sin_port),
+		 p->id);
+	progress("no collector: nothing listens on 127.0.0.1:%d (the guest's %s:%d)", ntohs(a.sin_port),
+		 NET_HOST_ADDR, ntohs(a.sin_port));
+	return 0;
 }
 
 void collector_stop(struct collector *c)

@@ -112,6 +112,7 @@ struct fault {
 	const char *drive_opts;	/* extra QEMU -drive options, or "" */
 	int save_timeout_s;	/* kdump.timeout= for this fault; 0: the board's */
 	const char *what;
+	bool net;		/* a fault of the network target: --dump-to net, no collector */
 };
 
 const struct fault *fault_lookup(const char *name);

@@ -187,7 +187,8 @@ static int prepare_disk(const struct spec *s, const struct paths *p)
 	const char *vfat[] = { "mkfs.vfat", "-C", "-n", s->board->dump_label, disk, "16384", NULL };
 	const char *raw[] = { "truncate", "-s", size, disk, NULL };
 
-	if (!size || s->net)	/* --dump-to net: no disk, the dump must come over the network */
+	/* --dump-to net: no disk, the dump must come over the network (a net fault keeps it). */
+	if (!size || (s->net && !(f && f->net)))
 		return 0;
 	path_join(disk, sizeof(disk), p->run, "disk.img");
 	if (!strcmp(fs, "ext4") && run_cmd(ext4, "/dev/null")) {

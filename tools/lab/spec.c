@@ -52,19 +52,22 @@ static bool number(const char *s, int max, int *v)
  */
 static const struct fault faults[] = {
 	{ "disk-full", "partial", "4M", "ext4", "", 0,
-	  "a 4 MiB dump disk, smaller than the dump: makedumpfile runs out of room" },
+	  "a 4 MiB dump disk, smaller than the dump: makedumpfile runs out of room", false },
 	{ "no-disk", "capture-failed", NULL, NULL, "", 20,
-	  "no dump disk attached: kdump-save finds no LABEL=dumps" },
+	  "no dump disk attached: kdump-save finds no LABEL=dumps", false },
 	{ "read-only", "capture-failed", "16M", "ext4", ",readonly=on", 0,
-	  "the dump disk attached read-only: the mount is refused" },
+	  "the dump disk attached read-only: the mount is refused", false },
 	{ "wrong-fs", "capture-failed", "16M", "vfat", "", 0,
-	  "a FAT disk labelled dumps where kdump.fstype says ext4: the mount fails" },
+	  "a FAT disk labelled dumps where kdump.fstype says ext4: the mount fails", false },
 	{ "slow-disk", "capture-failed", "16M", "ext4", ",throttling.bps-total=32768", 20,
 	  "a disk throttled to 32 KiB/s: the save outlasts kdump.timeout=20 and its watchdog "
-	  "powers the machine off" },
+	  "powers the machine off", false },
 	{ "makedumpfile-killed", "partial", "16M", "ext4", ",throttling.bps-total=131072", 40,
 	  "a disk throttled to 128 KiB/s: makedumpfile is killed at 3/4 of kdump.timeout=40 "
-	  "mid-dump, what it wrote is kept" },
+	  "mid-dump, what it wrote is kept", false },
+	{ "no-collector", "dump", "256M", "ext4", "", 0,
+	  "--dump-to net with nothing listening at the URL, and a disk: kdump-save saves to the "
+	  "disk instead", true },
 };
 
 const struct fault *fault_lookup(const char *name)
@@ -79,7 +82,7 @@ const struct fault *fault_lookup(const char *name)
 
 const char *fault_names(void)
 {
-	return "disk-full, no-disk, read-only, wrong-fs, slow-disk, makedumpfile-killed";
+	return "disk-full, no-disk, read-only, wrong-fs, slow-disk, makedumpfile-killed, no-collector";
 }
 
 struct raw {	/* the options as given, before they are checked */
@@ -244,11 +247,16 @@ static int spec_capture(struct spec *s, const struct raw *r)
 		return bad("--board %s: --dump-to net: QEMU's raspi4b has no network device (no GENET "
 			   "model); the network target is for a Pi 4 on a desk network (docs/capture.md)",
 			   s->board->name);
-	if (s->net && r->fault)
-		return bad("--fault %s is about the dump disk: not with --dump-to net", r->fault);
 	if (r->fault && !(s->fault = fault_lookup(r->fault)))
 		return bad("--fault: '%s' is not a fault the lab knows (%s)", r->fault,
 			   fault_names());
+	if (s->net && s->fault && !s->fault->net)
+		return bad("--fault %s is about the dump disk: not with --dump-to net", r->fault);
+	if (s->fault && s->fault->net) {
+		if (strcmp(s->board->name, "virt"))
+			return bad("--fault %s: the network target is virt's only", r->fault);
+		s->net = true;
+	}
 	if (r->crashkernel) {
 		size_t n = strlen(r->crashkernel);
 		char digits[16];
