@@ -19,11 +19,13 @@
  *
  * The job's verdict is the lab's: one monitor on the console lines the
  * runner watches (events.c), one LAVA test case per event (armed, trigger
- * case, capture kernel up, saved), each passed or failed by what the case
- * expects (a "survived" case fails on a capture kernel).
+ * case, p4ni9's exit status, capture kernel up, saved), each passed or
+ * failed by what the case expects (a "survived" case fails on a capture
+ * kernel). `lab lava-report DIR` (below) reads the jobs' LAVA logs back.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,10 +33,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lab.h"
-#include <jansson.h>
-
 #include "kdump-save/net.h"
+#include "lab.h"
 #include "proc.h"
 
 /* On QEMU's user network the host's loopback is 10.0.2.2 (NET_HOST_ADDR). */
