@@ -122,7 +122,7 @@ $(B)/fuzz/fuzz_triage $(B)/fuzz/fuzz_memory:
 
 # Unit tests: plain and under ASan/UBSan.
 UNIT := $(B)/unit/test_p4ni9 $(B)/unit/test_kdump_save $(B)/unit/test_kdumpfmt $(B)/unit/test_lab \
-	$(B)/unit/test_collector
+	$(B)/unit/test_collector $(B)/unit/test_lava
 UNIT_SAN := $(UNIT:%=%-san)
 
 $(B)/unit/test_p4ni9 $(B)/unit/test_p4ni9-san: tests/unit/test_p4ni9.c $(P4NI9_SRC)
@@ -131,6 +131,10 @@ $(B)/unit/test_kdumpfmt $(B)/unit/test_kdumpfmt-san: tests/unit/test_kdumpfmt.c 
 $(B)/unit/test_collector $(B)/unit/test_collector-san: tests/unit/test_collector.c $(COLLECTOR_SRC)
 $(B)/unit/test_lab $(B)/unit/test_lab-san: tests/unit/test_lab.c $(LAB_PURE) tools/lab/qmp.c $(wildcard tools/lab/*.h)
 $(B)/unit/test_lab $(B)/unit/test_lab-san: UNIT_LIBS = -ljansson
+# The LAVA side (tools/lab/lava.c) with the runner it builds on, main() aside.
+$(B)/unit/test_lava $(B)/unit/test_lava-san: tests/unit/test_lava.c $(LAB_SRC) $(wildcard tools/lab/*.h)
+$(B)/unit/test_lava $(B)/unit/test_lava-san: UNIT_LIBS = -ljansson
+$(B)/unit/test_lava $(B)/unit/test_lava-san: UNIT_DEFS = -DFIXTURES='"$(CURDIR)/tests/unit/fixtures"' -Itools/lab
 # The lab's classifier is tested on real console logs and dmesgs kept here.
 $(B)/unit/test_lab $(B)/unit/test_lab-san: UNIT_DEFS = -DFIXTURES='"$(CURDIR)/tests/unit/fixtures"'
 

@@ -323,11 +323,6 @@ static int lava_job(const struct spec *s, const struct lava_opts *o, FILE *index
 	int test_min, rc;
 	FILE *f;
 
-	if (strcmp(expected, "dump") && strcmp(expected, "survived")) {
-		fprintf(stderr, "dumpable: lava: case %s expects %s: a LAVA job passes on a dump or "
-			"on survival only\n", s->row->name, expected);
-		return -1;
-	}
 	machine_name(s, machine, sizeof(machine));
 	snprintf(job, sizeof(job), "dumpable-%s-%s-%s", s->row->name, machine, s->kernel);
 	if (strlen(job) > 64) {
@@ -432,6 +427,11 @@ int cmd_lava_jobs(int argc, char **argv)
 					"--dump-to net only\n");
 				goto bad;
 			}
+		if (strcmp(spec_expected(&s), "dump") && strcmp(spec_expected(&s), "survived")) {
+			fprintf(stderr, "dumpable: lava: case %s expects %s: a LAVA job passes on a "
+				"dump or on survival only\n", s.row->name, spec_expected(&s));
+			goto bad;
+		}
 		if (s.fault || s.button_after_s >= 0 || s.keep) {
 			fprintf(stderr, "dumpable: lava: --fault, --press-button-after and --keep need "
 				"the lab's own runner (./dumpable run)\n");
