@@ -31,7 +31,9 @@ static int virt_argv(const struct spec *s, const struct paths *p, const char *in
 	const char *fmt[][2] = {
 		{ "-M", q->machine }, { "-cpu", s->board->qemu_cpu }, { "-smp", q->smp },
 		{ "-m", s->mem }, { "-display", "none" }, { "-no-reboot", NULL },
-		{ "-nic", "none" }, { "-monitor", "none" }, { "-kernel", q->image },
+		/* --dump-to net: QEMU's user network to the collector (NET_HOST_ADDR) */
+		{ s->net ? "-netdev" : "-nic", s->net ? NET_QEMU_NETDEV : "none" },
+		{ "-monitor", "none" }, { "-kernel", q->image },
 		{ "-initrd", initrd }, { "-append", q->append },
 		{ "-chardev", "stdio,id=con,signal=off" }, { "-serial", "chardev:con" },
 		{ "-qmp", q->qmp_arg },
@@ -47,27 +49,16 @@ static int virt_argv(const struct spec *s, const struct paths *p, const char *in
 	path_join(q->image, sizeof(q->image), p->kdir, "Image");
 	snprintf(q->drive, sizeof(q->drive), "if=none,file=%s/disk.img,format=raw,id=dump%s",
 		 p->run, s->fault ? s->fault->drive_opts : "");
-	if (s->fault && !s->fault->disk_size)
-		count -= 2;	/* no-disk */
-	if (s->net) {
-		/* QEMU's user network to the collector (NET_HOST_ADDR) ... */
-		fmt[6][0] = "-netdev";
-		fmt[6][1] = NET_QEMU_NETDEV;
-		/* ... instead of the dump disk; beside it for a net fault (below) */
-		if (!(s->fault && s->fault->net)) {
-			fmt[count - 2][0] = "-device";
-			fmt[count - 2][1] = NET_QEMU_DEVICE;
-			count--;
-		}
-	}
+	/* no-disk; --dump-to net, but for the no-collector fault's disk to fall back on */
+	if ((s->fault && !s->fault->disk_size) || (s->net && !spec_net_fault(s)))
+		count -= 2;
 	argv[n++] = "qemu-system-aarch64";
 	for (i = 0; i < count && n + 3 < max; i++) {
 		argv[n++] = fmt[i][0];
 		if (fmt[i][1])
 			argv[n++] = fmt[i][1];
 	}
-	if (s->net && s->fault && s->fault->net && n + 3 < max) {
-		/* The disk, where the dump must go when the collector is not there. */
+	if (s->net && n + 3 < max) {
 		argv[n++] = "-device";
 		argv[n++] = NET_QEMU_DEVICE;
 	}
@@ -87,7 +78,7 @@ static void virt_harvest(const struct spec *s, const struct paths *p, struct har
 	snprintf(cmd, sizeof(cmd), "rdump /var/crash %s", p->run);
 	path_join(crash, sizeof(crash), p->run, "crash");
 	memset(h, 0, sizeof(*h));
-	if (s->net && !(s->fault && s->fault->net)) {	/* what the collector filed under the run's id */
+	if (s->net && !spec_net_fault(s)) {	/* what the collector filed under the run's id */
 		path_join(log, sizeof(log), p->run, "collected");
 		path_join(crash, sizeof(crash), log, p->id);
 		harvest_dir(crash, h);

@@ -22,6 +22,12 @@
 #include "collect.h"
 #include "proc.h"
 
+/* Where the guest sends to: the host's loopback @port as QEMU's user network shows it. */
+static void set_net_url(struct paths *p, int port)
+{
+	snprintf(p->net_url, sizeof(p->net_url), "http://%s:%d/%s", NET_HOST_ADDR, port, p->id);
+}
+
 int collector_start(struct collector *c, struct paths *p)
 {
 	char tool[LAB_PATH], dir[LAB_PATH], portfile[LAB_PATH], log[LAB_PATH], *port;
@@ -73,7 +79,7 @@ int collector_start(struct collector *c, struct paths *p)
 		if (port && sscanf(port, "%d", &n) == 1 && n > 0 && n < 65536) {
 			free(port);
 			c->port = n;
-			snprintf(p->net_url, sizeof(p->net_url), "http://%s:%d/%s", NET_HOST_ADDR, n, p->id);
+			set_net_url(p, n);
 			progress("collector on 127.0.0.1:%d (the guest's %s:%d), filing into runs/%s/collected",
 				 n, NET_HOST_ADDR, n, p->id);
 			return 0;
@@ -103,8 +109,7 @@ int collector_nobody(struct paths *p)
 		return -1;
 	}
 	close(fd);
-	snprintf(p->net_url, sizeof(p->net_url), "http://%s:%d/%s", NET_HOST_ADDR, ntohs(a.sin_port),
-		 p->id);
+	set_net_url(p, ntohs(a.sin_port));
 	progress("no collector: nothing listens on 127.0.0.1:%d (the guest's %s:%d)", ntohs(a.sin_port),
 		 NET_HOST_ADDR, ntohs(a.sin_port));
 	return 0;

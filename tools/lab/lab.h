@@ -140,6 +140,12 @@ struct spec {
 	bool net;			/* --dump-to net: the dump goes to a collector */
 };
 
+/* A fault of the network target (no-collector): --dump-to net, with a disk to fall back on. */
+static inline bool spec_net_fault(const struct spec *s)
+{
+	return s->fault && s->fault->net;
+}
+
 /*
  * Parses "CASE [options]" into @s. On bad usage prints "dumpable: ..." to
  * stderr and returns -1 (the caller exits 2); 1 for --help; 0 when good.

@@ -188,7 +188,7 @@ static int prepare_disk(const struct spec *s, const struct paths *p)
 	const char *raw[] = { "truncate", "-s", size, disk, NULL };
 
 	/* --dump-to net: no disk, the dump must come over the network (a net fault keeps it). */
-	if (!size || (s->net && !(f && f->net)))
+	if (!size || (s->net && !spec_net_fault(s)))
 		return 0;
 	path_join(disk, sizeof(disk), p->run, "disk.img");
 	if (!strcmp(fs, "ext4") && run_cmd(ext4, "/dev/null")) {

@@ -175,7 +175,7 @@ static int run_phases(const struct spec *s, struct paths *p, int sig)
 	j = spec_json(s);
 	write_json(j, path);
 	json_decref(j);
-	if (s->net && (s->fault && s->fault->net ? collector_nobody(p) : collector_start(&c, p)))
+	if (s->net && (spec_net_fault(s) ? collector_nobody(p) : collector_start(&c, p)))
 		events_init(&e);
 	else if (boot_and_watch(s, p, sig, &e))
 		progress("the run did not start: see runs/%s", p->id);

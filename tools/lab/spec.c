@@ -250,9 +250,9 @@ static int spec_capture(struct spec *s, const struct raw *r)
 	if (r->fault && !(s->fault = fault_lookup(r->fault)))
 		return bad("--fault: '%s' is not a fault the lab knows (%s)", r->fault,
 			   fault_names());
-	if (s->net && s->fault && !s->fault->net)
+	if (s->net && s->fault && !spec_net_fault(s))
 		return bad("--fault %s is about the dump disk: not with --dump-to net", r->fault);
-	if (s->fault && s->fault->net) {
+	if (spec_net_fault(s)) {
 		if (strcmp(s->board->name, "virt"))
 			return bad("--fault %s: the network target is virt's only", r->fault);
 		s->net = true;
