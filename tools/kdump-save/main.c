@@ -162,6 +162,15 @@ static bool reap(pid_t pid, int *status, int secs)
 	return false;
 }
 
+/* The soft deadline has passed: @path (pid) is killed, and says so. Returns true. */
+static bool kill_at_deadline(pid_t pid, const char *path)
+{
+	say("%s still running at the save's deadline (%d s of kdump.timeout=%d): killing it",
+	    path, soft_secs(), cfg.timeout);
+	kill(pid, SIGKILL);
+	return true;
+}
+
 /*
  * Runs argv until it ends or the soft deadline passes (then it is killed).
  * Returns its exit status, or -1 (*killed set when the deadline killed it).
@@ -186,10 +195,7 @@ static int run(char *const argv[], bool *killed)
 	while (!reap(pid, &status, 1)) {
 		if (!past(&soft_deadline))
 			continue;
-		say("%s still running at the save's deadline (%d s of kdump.timeout=%d): killing it",
-		    argv[0], soft_secs(), cfg.timeout);
-		*killed = true;
-		kill(pid, SIGKILL);
+		*killed = kill_at_deadline(pid, argv[0]);
 		if (!reap(pid, &status, 5)) {
 			say("%s does not die (uninterruptible sleep?): leaving it", argv[0]);
 			return -1;
@@ -751,12 +757,8 @@ static int net_save_dump(void)
 		struct pollfd w = { .fd = pfd[0], .events = POLLIN };
 		ssize_t n;
 
-		if (!killed && past(&soft_deadline)) {
-			say("makedumpfile still running at the save's deadline (%d s of kdump.timeout=%d): killing it",
-			    soft_secs(), cfg.timeout);
-			kill(pid, SIGKILL);
-			killed = true;
-		}
+		if (!killed && past(&soft_deadline))
+			killed = kill_at_deadline(pid, cfg.makedumpfile);
 		if (poll(&w, 1, 1000) < 1) {
 			/* A killed makedumpfile stuck in the kernel: what came is what there is. */
 			if (killed && ++dead_wait >= 5)
