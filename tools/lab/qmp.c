@@ -91,8 +91,8 @@ int qmp_open(const char *path, FILE *log)
 
 /*
  * Runs a human monitor command (QMP's human-monitor-command) and writes
- * what it printed to @out: a hung guest's CPU registers ("info registers
- * -a"). Lines other than the reply (events) go to @log. Returns 0 once the
+ * what it printed to @out (none when NULL): a hung guest's CPU registers
+ * ("info registers -a"). Lines other than the reply (events) go to @log. Returns 0 once the
  * reply came, -1 on an error or after @timeout_s.
  */
 int qmp_hmp(int fd, const char *cmdline, FILE *out, double timeout_s, FILE *log)
@@ -138,7 +138,7 @@ int qmp_hmp(int fd, const char *cmdline, FILE *out, double timeout_s, FILE *log)
 				const char *c;
 
 				/* The monitor ends its lines with CR LF: plain lines here. */
-				for (c = json_string_value(ret); *c; c++)
+				for (c = json_string_value(ret); out && *c; c++)
 					if (*c != '\r')
 						fputc(*c, out);
 				rc = 0;

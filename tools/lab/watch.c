@@ -271,7 +271,9 @@ static double deadline(const struct watcher *w)
 /*
  * A hung run keeps where every CPU was: QEMU's "info registers -a" (the pc
  * of each, its exception level and general registers) in
- * runs/<id>/hang-registers.txt, read before QEMU is stopped.
+ * runs/<id>/hang-registers.txt, read before QEMU is stopped. The CPUs are
+ * paused first: a running CPU's pc under TCG is only where it last left
+ * translated code.
  */
 static void hang_registers(struct watcher *w)
 {
@@ -285,7 +287,9 @@ static void hang_registers(struct watcher *w)
 	f = fopen(path, "w");
 	if (!f)
 		return;
-	rc = qmp_hmp(w->q->qmp, "info registers -a", f, 10, w->qmp_log);
+	rc = qmp_hmp(w->q->qmp, "stop", NULL, 10, w->qmp_log);
+	if (!rc)
+		rc = qmp_hmp(w->q->qmp, "info registers -a", f, 10, w->qmp_log);
 	if (fclose(f) || rc) {
 		unlink(path);
 		progress("could not read the CPUs' registers from QEMU");
