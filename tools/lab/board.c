@@ -82,6 +82,7 @@ static const struct board boards[] = {
 		 * transmits too.
 		 */
 		.nudge_s = 5,
+		.wake_s = 5,
 		.save_timeout_s = 180,	/* saves took 18-37 s on QEMU's PIO SD */
 		.crashkernel = "64M",	/* not measured on the Pi 4 yet: left as it was */
 	},

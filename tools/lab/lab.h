@@ -67,6 +67,14 @@ struct board {
 	 * (0: never): an interrupt that gets a stalled console going again.
 	 */
 	int nudge_s;
+	/*
+	 * A monitor command (query-status) every this many seconds once QMP
+	 * is connected (0: never): it wakes QEMU's main loop, which runs the
+	 * guest's timers. QEMU 10's raspi4b can leave an idle guest waiting on
+	 * a timer that has expired until something wakes that loop
+	 * (docs/raspberry-pi-4.md, "When the emulated board stops").
+	 */
+	int wake_s;
 };
 
 const struct board *board_lookup(const char *name);

@@ -92,8 +92,9 @@ int qmp_open(const char *path, FILE *log)
 /*
  * Runs a human monitor command (QMP's human-monitor-command) and writes
  * what it printed to @out (none when NULL): a hung guest's CPU registers
- * ("info registers -a"). Lines other than the reply (events) go to @log. Returns 0 once the
- * reply came, -1 on an error or after @timeout_s.
+ * ("info registers -a"). Other lines (events, the answer to a command sent
+ * before, which is not text) go to @log. Returns 0 once the reply came, -1
+ * on an error or after @timeout_s.
  */
 int qmp_hmp(int fd, const char *cmdline, FILE *out, double timeout_s, FILE *log)
 {
@@ -143,9 +144,9 @@ int qmp_hmp(int fd, const char *cmdline, FILE *out, double timeout_s, FILE *log)
 						fputc(*c, out);
 				rc = 0;
 			} else if (!json_object_get(reply, "error") && log) {
-				fprintf(log, "%s\n", line);
+				fprintf(log, "%s\n", line);	/* an event, or another command's answer */
 			}
-			if (ret || json_object_get(reply, "error")) {
+			if (json_is_string(ret) || json_object_get(reply, "error")) {
 				json_decref(reply);
 				goto out;
 			}

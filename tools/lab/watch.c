@@ -35,6 +35,7 @@ struct watcher {
 	double type_at;
 	double nudged_at;	/* the last newline that nudged the console */
 	double probed_at;	/* the last look at the dump disk (board_ops->saved) */
+	double woken_at;	/* the last monitor command that woke QEMU's main loop */
 	double on_disk;		/* when a whole dump was seen there, < 0 before */
 	char command[16384];
 };
@@ -101,6 +102,31 @@ static void nudge(struct watcher *w)
 	if (write(w->q->in, "\n", 1) != 1) {
 		close(w->q->in);	/* QEMU has gone: nothing more to type */
 		w->q->in = -1;
+	}
+}
+
+/* When QEMU's main loop is woken next (board->wake_s), or < 0. */
+static double wake_due(const struct watcher *w)
+{
+	if (!w->s->board->wake_s || w->q->qmp < 0)
+		return -1;
+	return w->woken_at + w->s->board->wake_s;
+}
+
+/*
+ * A monitor command when it is due: see board->wake_s. Its answer goes to
+ * qmp.log with the rest of what QEMU says there.
+ */
+static void wake(struct watcher *w)
+{
+	double due = wake_due(w);
+
+	if (due < 0 || now(w) < due)
+		return;
+	w->woken_at = now(w);
+	if (qmp_send(w->q->qmp, "query-status")) {
+		close(w->q->qmp);	/* QEMU has gone */
+		w->q->qmp = -1;
 	}
 }
 
@@ -309,6 +335,8 @@ static double next_due(struct watcher *w)
 		due = w->type_at;
 	if (nudge_due(w) >= 0 && nudge_due(w) < due)
 		due = nudge_due(w);
+	if (wake_due(w) >= 0 && wake_due(w) < due)
+		due = wake_due(w);
 	if (probe_due(w) >= 0 && probe_due(w) < due)
 		due = probe_due(w);
 	if (w->s->button_after_s >= 0 && e->triggered >= 0 && e->button < 0 && e->capture_up < 0) {
@@ -338,6 +366,7 @@ static void watch_loop(struct watcher *w)
 
 		type_due(w);
 		nudge(w);
+		wake(w);
 		probe(w);
 		if (w->done)
 			break;
