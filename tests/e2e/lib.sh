@@ -56,21 +56,26 @@ run() {
 # did not match because the guest stopped for good (the runner read its
 # CPUs' registers at its deadline, hang-registers.txt), says so with each
 # CPU's PC and runs it again, once (run's RUN and RES then name the second
-# run). QEMU's raspi4b stops about one capture in a hundred; the kernel's
-# own watchdog and kdump-save's cannot end a stop of the whole machine
-# (docs/raspberry-pi-4.md, "When the emulated board stops"). Any other
-# mismatch, and a second stop, stay the test's failure.
+# run). QEMU's raspi4b can leave an idle guest waiting on an expired timer,
+# which no watchdog in the guest can end; the runner wakes QEMU against it,
+# this is the backstop (docs/raspberry-pi-4.md, "When the emulated board
+# stops"). Any other mismatch, and a second stop, stay the test's failure.
 froze_retry() {
 	case " $* " in *" --board rpi4 "*) ;; *) return 0 ;; esac
 	[ "${FROZE_RETRY:-}" != 1 ] && [ "$(field "$RES" match)" = false ] &&
 		[ "$(field "$RES" hang_registers)" = hang-registers.txt ] || return 0
 	echo "# $1: the emulated board stopped (outcome $(field "$RES" outcome), $RUN/hang-registers.txt):"
-	awk '/^CPU#/ { cpu = $1 } { for (i = 1; i <= NF; i++) if ($i ~ /^PC=/) print "#   " cpu, $i }' \
-		"$RUN/hang-registers.txt"
+	register_pcs "$RUN/hang-registers.txt" | while read -r c pc; do echo "#   $c PC=$pc"; done
 	echo "# $1: run again, once"
 	FROZE_RETRY=1
 	run "$@"
 	set -- $?
 	FROZE_RETRY=
 	return "$1"
+}
+
+# register_pcs FILE: "CPU#N PC" for each CPU in QEMU's "info registers -a"
+# output (PC in hex, as QEMU prints it).
+register_pcs() {
+	awk '/^CPU#/ { cpu = $1 } { for (i = 1; i <= NF; i++) if ($i ~ /^PC=/) print cpu, substr($i, 4) }' "$1"
 }
